@@ -1,0 +1,60 @@
+"""Open the SQLite database the way the whole app expects it: WAL, foreign keys, a busy timeout, migrated."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from storage.migrations import migrate
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def open_database(path: str, *, run_migrations: bool = True) -> sqlite_utils.Database:
+    """A connection in autocommit mode; use ``transaction(db)`` to group writes.
+
+    ``check_same_thread=False`` because the app's event loop and the test (or demo) thread each hold their own
+    connection but Starlette may hand a request to a worker thread; SQLite itself serialises writers.
+    """
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if path != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    db = sqlite_utils.Database(conn)
+    if run_migrations:
+        migrate(db)
+    return db
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database):
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on error: takes the write lock up front so it can't deadlock."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def now_iso() -> str:
+    """UTC timestamps as sortable ISO strings, the one format stored in every table."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def is_writable(db: sqlite_utils.Database) -> bool:
+    """True when a write goes through (the health check's question)."""
+    try:
+        db.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _health (x)")
+        db.conn.execute("INSERT INTO _health VALUES (1)")
+        db.conn.execute("DELETE FROM _health")
+        db.conn.execute("UPDATE schema_migrations SET name = name WHERE number = 0")
+        return True
+    except sqlite3.Error:
+        return False

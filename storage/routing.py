@@ -1,0 +1,48 @@
+"""Routes (which channel hears what about a webinar) and the registration cards posted in channels."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from storage.db import now_iso
+
+ROUTE_KINDS = ("registrations", "changes", "attendance")
+
+
+def save_route(db: sqlite_utils.Database, webinar_id: str, channel_id: str, kinds: set[str], by: str) -> None:
+    """Create or widen a route: following again with other kinds adds them."""
+    existing = get_route(db, webinar_id, channel_id)
+    merged = set(kinds) | set(existing["kinds"].split(",") if existing else ())
+    db["routes"].upsert({"webinar_id": webinar_id, "channel_id": channel_id,
+                         "kinds": ",".join(k for k in ROUTE_KINDS if k in merged),
+                         "created_by": by, "created_at": now_iso()}, pk=("webinar_id", "channel_id"))
+
+
+def get_route(db: sqlite_utils.Database, webinar_id: str, channel_id: str) -> dict | None:
+    rows = db.query("SELECT * FROM routes WHERE webinar_id = ? AND channel_id = ?", [webinar_id, channel_id])
+    return next(iter(rows), None)
+
+
+def delete_route(db: sqlite_utils.Database, webinar_id: str, channel_id: str) -> bool:
+    cursor = db.execute("DELETE FROM routes WHERE webinar_id = ? AND channel_id = ?", [webinar_id, channel_id])
+    return cursor.rowcount > 0
+
+
+def routes_for(db: sqlite_utils.Database, webinar_id: str, kind: str | None = None) -> list[dict]:
+    rows = db.query("SELECT * FROM routes WHERE webinar_id = ? ORDER BY created_at", [webinar_id])
+    return [r for r in rows if kind is None or kind in r["kinds"].split(",")]
+
+
+def followed_webinar_ids(db: sqlite_utils.Database) -> list[str]:
+    return [row["webinar_id"] for row in db.query("SELECT DISTINCT webinar_id FROM routes")]
+
+
+def save_card(db: sqlite_utils.Database, webinar_id: str, channel_id: str, ts: str) -> None:
+    now = now_iso()
+    db["cards"].upsert({"webinar_id": webinar_id, "channel_id": channel_id, "ts": ts,
+                        "created_at": now, "updated_at": now}, pk=("webinar_id", "channel_id"))
+
+
+def card_for(db: sqlite_utils.Database, webinar_id: str, channel_id: str) -> dict | None:
+    rows = db.query("SELECT * FROM cards WHERE webinar_id = ? AND channel_id = ?", [webinar_id, channel_id])
+    return next(iter(rows), None)
