@@ -21,14 +21,15 @@ class BackgroundServer:
     ...     httpx.get(server.url + "/healthz")
     """
 
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning"):
+    def __init__(self, app=None, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning"):
+        """The port is bound at once, so `url` is known before the app exists (the app may need its own URL)."""
         self.app = app
+        self.log_level = log_level
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
-        config = uvicorn.Config(app, log_level=log_level, lifespan="auto", access_log=False)
-        self._server = uvicorn.Server(config)
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
 
@@ -37,6 +38,8 @@ class BackgroundServer:
         return f"http://{self.host}:{self.port}"
 
     def start(self, timeout: float = 10.0) -> BackgroundServer:
+        config = uvicorn.Config(self.app, log_level=self.log_level, lifespan="on", access_log=False)
+        self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name=f"server-{self.port}", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
@@ -52,7 +55,8 @@ class BackgroundServer:
         self.loop.run_until_complete(self._server.serve(sockets=[self._socket]))
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._server.should_exit = True
+        if self._server is not None:
+            self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout)
         self._socket.close()

@@ -1,0 +1,1 @@
+"""Use cases of webinar-bot, free of Slack payload shapes: listeners and workers both call them."""

@@ -1,0 +1,1 @@
+"""Background loops started in the app's lifespan: inbox (notifications in), outbox (Slack out), scheduler."""

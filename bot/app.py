@@ -1,0 +1,139 @@
+"""`create_app(settings)`: the one place where the Starlette app, Bolt, storage, Graph and workers meet.
+
+Nothing is built at import time; tests and the demo call the factory with their own settings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.routing import Route
+
+from bot.config import Settings
+from bot.graph.client import GraphClient
+from bot.graph.tokens import SandboxTokenSource, TokenSource
+from bot.logs import correlation, new_correlation_id, register_secret
+from bot.services.runtime import Runtime
+from bot.workers.inbox import process_inbox
+from bot.workers.loop import Worker
+from bot.workers.outbox import OutboxSender
+from bot.workers.scheduler import Scheduler
+from listeners import graph_webhooks, register_listeners
+from storage import open_database, queues
+from storage.db import is_writable
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, tokens: TokenSource | None = None, start_workers: bool = True) -> Starlette:
+    register_secret(settings.slack_signing_secret, settings.slack_bot_token, settings.ms_client_secret,
+                    settings.secret_key, settings.slack_app_token)
+    db = open_database(settings.db_path)
+    slack = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    graph = GraphClient(settings.graph_api_url, tokens or SandboxTokenSource())
+    runtime = Runtime(settings=settings, db=db, graph=graph, slack=slack)
+    bolt = build_bolt(runtime)
+    slack_handler = AsyncSlackRequestHandler(bolt)
+    workers = [
+        Worker("inbox", lambda: process_inbox(runtime), interval=2.0, wakeup=runtime.inbox_wakeup),
+        Worker("outbox", OutboxSender(runtime).run_once, interval=0.2, wakeup=runtime.outbox_wakeup),
+        Worker("scheduler", Scheduler(runtime).run_once, interval=30.0),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        socket_mode = await _start_socket_mode(bolt, settings)
+        if start_workers:
+            for worker in workers:
+                worker.start()
+        log.info("webinar-bot is up", extra={"fields": {"sandbox": settings.sandbox,
+                                                         "notifications": settings.graph_notifications}})
+        try:
+            yield
+        finally:
+            for worker in workers:
+                await worker.stop()
+            if socket_mode:
+                await socket_mode.close_async()
+            await graph.aclose()
+            db.close()
+
+    async def slack_events(request: Request):
+        return await slack_handler.handle(request)
+
+    async def healthz(request: Request):
+        writable = is_writable(db)
+        running = {w.name: w.running for w in workers}
+        healthy = writable and (all(running.values()) or not start_workers)
+        return JSONResponse({"ok": healthy, "database_writable": writable, "workers": running,
+                             "inbox": queues.inbox_counts(db), "outbox": queues.outbox_counts(db),
+                             "stats": dict(runtime.stats)}, status_code=200 if healthy else 503)
+
+    async def auth_callback(request: Request):
+        return HTMLResponse("<h1>Sign-in is not configured on this server.</h1>", status_code=400)
+
+    app = Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/graph/notifications", graph_webhooks.notifications, methods=["POST"]),
+            Route("/graph/lifecycle", graph_webhooks.lifecycle, methods=["POST"]),
+            Route("/auth/callback", auth_callback, methods=["GET"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(CorrelationMiddleware)
+    app.state.runtime = runtime
+    app.state.bolt = bolt
+    app.state.workers = workers
+    return app
+
+
+def build_bolt(runtime: Runtime) -> AsyncApp:
+    """Bolt verifies every request's signature (HTTP mode) before any listener runs."""
+    settings = runtime.settings
+    bolt = AsyncApp(
+        client=runtime.slack,
+        token=settings.slack_bot_token or None,
+        signing_secret=settings.slack_signing_secret or "socket-mode-unused",
+        request_verification_enabled=not settings.slack_app_token,
+        token_verification_enabled=False,
+    )
+
+    async def inject_runtime(context, next):
+        context["runtime"] = runtime
+        await next()
+
+    bolt.use(inject_runtime)
+    register_listeners(bolt, settings.slack_command)
+    return bolt
+
+
+async def _start_socket_mode(bolt: AsyncApp, settings: Settings):
+    if not settings.slack_app_token:
+        return None
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)
+    await handler.connect_async()
+    return handler
+
+
+class CorrelationMiddleware:
+    """Pure ASGI: every request runs under a correlation id (taken from X-Request-Id when sane)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            given = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+            correlation.set(given if given.isalnum() and len(given) <= 64 else new_correlation_id())
+        await self.app(scope, receive, send)

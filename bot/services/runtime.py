@@ -1,0 +1,24 @@
+"""The objects every service needs, built once per app by `create_app` and handed around explicitly."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlite_utils
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.graph.client import GraphClient
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: sqlite_utils.Database
+    graph: GraphClient
+    slack: AsyncWebClient
+    stats: Counter = field(default_factory=Counter)     # dropped notifications, parked items, ... for /healthz
+    inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)

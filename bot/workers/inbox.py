@@ -1,0 +1,43 @@
+"""Process stored notifications: fetch, diff, emit events, route alerts. Failures back off; poison is parked."""
+
+from __future__ import annotations
+
+import logging
+import random
+
+from bot.graph.errors import GraphError
+from bot.logs import correlation
+from bot.services import alerts, subscriptions, sync
+from bot.services.runtime import Runtime
+from storage import queues
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def backoff(attempts: int) -> float:
+    """2, 4, 8 ... seconds (capped at 10 minutes), with jitter so retries don't align."""
+    return min(600.0, 2.0 ** (attempts + 1)) * (0.5 + random.random() / 2)
+
+
+async def process_inbox(runtime: Runtime, limit: int = 50) -> bool:
+    items = queues.due_inbox(runtime.db, limit)
+    for item in items:
+        correlation.set(f"inbox-{item['id']}")
+        try:
+            if item["kind"] == "lifecycle":
+                events = await subscriptions.handle_lifecycle(runtime, item["body"])
+            else:
+                events = await sync.handle_change(runtime, item["body"])
+            alerts.route_events(runtime, events)
+            queues.finish_inbox(runtime.db, item["id"])
+        except Exception as error:  # noqa: BLE001 - one bad item must not block the rest
+            reason = f"{type(error).__name__}: {error}" if isinstance(error, GraphError) else repr(error)
+            parked = queues.retry_inbox(runtime.db, item["id"], reason, backoff(item["attempts"]), MAX_ATTEMPTS)
+            if parked:
+                runtime.stats["inbox_parked"] += 1
+                log.error("parked inbox item after %d attempts: %s", MAX_ATTEMPTS, reason)
+            else:
+                log.warning("inbox item failed, will retry: %s", reason)
+    return len(items) == limit

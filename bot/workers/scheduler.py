@@ -1,0 +1,34 @@
+"""Timed work: renew Graph subscriptions before they lapse, and in poll mode diff followed webinars."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from bot.services import alerts, subscriptions, sync
+from bot.services.runtime import Runtime
+from storage import routing
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler:
+    def __init__(self, runtime: Runtime, poll_interval: float = 60.0, clock=time.monotonic):
+        self.runtime, self.poll_interval, self.clock = runtime, poll_interval, clock
+        self.last_poll = float("-inf")
+
+    async def run_once(self) -> bool:
+        if self.runtime.settings.graph_notifications == "webhook":
+            await subscriptions.renew_due(self.runtime)
+        elif self.clock() - self.last_poll >= self.poll_interval:
+            self.last_poll = self.clock()
+            await self.poll()
+        return False
+
+    async def poll(self) -> None:
+        """The polling fallback: the same resync that repairs missed notifications, on a timer."""
+        for webinar_id in routing.followed_webinar_ids(self.runtime.db):
+            try:
+                alerts.route_events(self.runtime, await sync.resync(self.runtime, webinar_id))
+            except Exception:
+                log.exception("poll of %s failed; next round retries", webinar_id)

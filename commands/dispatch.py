@@ -1,0 +1,38 @@
+"""Route `/webinar <subcommand>` to its handler; answer help at once, ack everything else first.
+
+Slack gives a slash command 3 seconds. Help is answered in the ack itself; every other subcommand acks
+immediately and answers through `respond` once Graph has replied.
+"""
+
+from __future__ import annotations
+
+from commands import follow
+from commands.parser import Command, parse
+from commands.safety import user_errors
+from bot.ui.help import help_blocks, help_text
+from bot.ui.mrkdwn import escape
+
+HANDLERS = {
+    "follow": follow.follow_command,
+    "unfollow": follow.unfollow_command,
+}
+
+
+async def webinar_command(ack, command, respond, context):
+    slash = command.get("command") or "/webinar"
+    parsed: Command = parse(command.get("text", ""))
+    handler = HANDLERS.get(parsed.name)
+    if handler is None:
+        await ack(response_type="ephemeral", text=help_text(slash), blocks=help_blocks(slash, _note(parsed, slash)))
+        return
+    await ack()
+    async with user_errors(respond):
+        await handler(parsed, command, respond, context["runtime"])
+
+
+def _note(parsed: Command, slash: str) -> str | None:
+    if parsed.unknown:
+        return f"I don't know `{escape(parsed.unknown)}`. Here is what `{slash}` can do:"
+    if parsed.name != "help":
+        return f"`{slash} {parsed.name}` is not available in this version yet. Here is what works:"
+    return None

@@ -1,0 +1,32 @@
+"""`/webinar follow <webinar> [#channel] [kinds]` and `/webinar unfollow <webinar> [#channel]`."""
+
+from __future__ import annotations
+
+from bot.services import follow as service
+from bot.ui.mrkdwn import escape
+from commands.parser import Command
+
+
+async def follow_command(cmd: Command, command: dict, respond, runtime) -> None:
+    if not cmd.webinar:
+        await respond(response_type="ephemeral", text="Which webinar? For example: "
+                      "`/webinar follow w3 #channel registrations`. `/webinar list` shows handles.")
+        return
+    channel = cmd.channel or command["channel_id"]
+    result = await service.follow(runtime, webinar_ref=cmd.webinar, channel_id=channel,
+                                  kinds=service.kinds_from_words(cmd.words), slack_user=command["user_id"])
+    await respond(response_type="ephemeral",
+                  text=f"<#{channel}> now follows *{escape(result.webinar['title'])}* "
+                       f"(`{result.webinar['handle']}`): {', '.join(result.kinds)}.")
+
+
+async def unfollow_command(cmd: Command, command: dict, respond, runtime) -> None:
+    if not cmd.webinar:
+        await respond(response_type="ephemeral", text="Which webinar? For example: `/webinar unfollow w3 #channel`.")
+        return
+    channel = cmd.channel or command["channel_id"]
+    removed = await service.unfollow(runtime, webinar_ref=cmd.webinar, channel_id=channel,
+                                     slack_user=command["user_id"])
+    text = f"<#{channel}> no longer follows `{escape(cmd.webinar)}`." if removed else \
+        f"<#{channel}> wasn't following `{escape(cmd.webinar)}`."
+    await respond(response_type="ephemeral", text=text)
