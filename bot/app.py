@@ -104,7 +104,6 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
         token=settings.slack_bot_token or None,
         signing_secret=settings.slack_signing_secret or "socket-mode-unused",
         request_verification_enabled=not settings.slack_app_token,
-        token_verification_enabled=False,
     )
 
     async def inject_runtime(context, next):

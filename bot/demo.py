@@ -1,0 +1,89 @@
+"""`webinar-bot demo`: a scripted story through the real HTTP stack, against the sandbox, ending with the feed.
+
+Diane (the organizer) creates and publishes a webinar in Teams, then asks webinar-bot to follow it into
+#webinars. Three people register; Graph notifies webinar-bot, which posts each registration in the channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+from bot.graph import bodies
+from bot.graph.client import GraphClient
+from bot.graph.tokens import SandboxTokenSource
+from bot.sandbox import directory
+from bot.sandbox.stack import SandboxStack
+
+CHANNEL = "C0WEBINARS"
+REGISTRANTS = [("Adele", "Vance", "adele@contoso.example"), ("Alex", "Wilber", "alex@contoso.example"),
+               ("Grady", "Archie", "grady.archie@fabrikam.example")]
+
+
+def run_demo(out=print, timeout: float = 30.0) -> int:
+    started = time.monotonic()
+    with SandboxStack() as stack:
+        out(f"Sandbox up: webinar-bot {stack.app_url}, Graph {stack.graph_url}, Slack {stack.slack_server.url}\n")
+        webinar_id = asyncio.run(_create_and_publish(stack))
+        out(f"1. Diane created and published a Teams webinar ({webinar_id[:13]}…).")
+
+        response = stack.slash(f"follow {webinar_id} <#{CHANNEL}|webinars> all", user=directory.ORGANIZER.slack_id)
+        reply = stack.slack.wait_for(lambda: _responses(stack), timeout)
+        out(f"2. Diane: /webinar follow … #webinars  -> HTTP {response.status_code}; bot: {_plain(reply[-1])}")
+
+        asyncio.run(_register(stack, webinar_id))
+        out(f"3. {len(REGISTRANTS)} people registered (anonymous registrations, Graph answered 204).")
+        stack.slack.wait_for(lambda: len(_feed(stack)) >= len(REGISTRANTS), timeout)
+
+        out("\n#webinars")
+        for line in _feed(stack):
+            out(f"  │ {line}")
+        out(f"\nDone in {time.monotonic() - started:.1f} s.")
+    return 0
+
+
+async def _create_and_publish(stack: SandboxStack) -> str:
+    organizer = directory.ORGANIZER.slack_id
+    start = (datetime.now(UTC) + timedelta(days=7)).replace(hour=16, minute=0, second=0, microsecond=0)
+    async with GraphClient(stack.graph_url, SandboxTokenSource()) as graph:
+        body = bodies.webinar_create_body(
+            display_name="Teams + Slack: running webinars where your people are",
+            description="How we run Teams webinars end to end from Slack.",
+            start_utc=start, end_utc=start + timedelta(hours=1), audience="organization",
+            co_organizers=[(directory.CO_ORGANIZER.entra_id, directory.TENANT_ID)], attendee_emails=False,
+        )
+        webinar = await graph.create_webinar(body, user=organizer)
+        await graph.publish_webinar(webinar.id, user=organizer)
+        return webinar.id
+
+
+async def _register(stack: SandboxStack, webinar_id: str) -> None:
+    async with GraphClient(stack.graph_url, SandboxTokenSource()) as graph:
+        for first, last, email in REGISTRANTS:
+            body = bodies.registration_body_anonymous(first, last, email, "W. Europe Standard Time", "en-us")
+            await graph.create_registration(webinar_id, body)
+
+
+def _responses(stack: SandboxStack) -> list[dict]:
+    return list(stack.slack.responses)
+
+
+def _feed(stack: SandboxStack) -> list[str]:
+    return [_plain(m) for m in stack.slack.messages(CHANNEL)]
+
+
+def _plain(message: dict) -> str:
+    """mrkdwn as a terminal would show it: dates by their fallback, entities decoded, no formatting marks."""
+    text = message.get("text", "")
+    text = re.sub(r"<!date\^\d+\^[^|>]*\|([^>]*)>", r"\1", text)
+    text = re.sub(r"<#(\w+)(?:\|([^>]*))?>", lambda m: "#" + (m.group(2) or m.group(1)), text)
+    text = re.sub(r":[a-z_]+: ", "", text).replace("\u200b", "").replace("*", "")
+    return html.unescape(text)
+
+
+if __name__ == "__main__":
+    sys.exit(run_demo())
