@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from bot.config import ConfigError, load_settings, missing_for_serve
@@ -67,10 +68,8 @@ def serve_sandbox(port: int) -> int:
     with SandboxStack(db_path="./webinar-bot-sandbox.db", app_port=port) as stack:
         print(f"webinar-bot (sandbox) on {stack.app_url}\n  Graph stand-in {stack.graph_url}\n"
               f"  Slack stand-in {stack.slack_server.url}/api/\nCtrl-C stops.")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

@@ -6,11 +6,11 @@ immediately and answers through `respond` once Graph has replied.
 
 from __future__ import annotations
 
+from bot.ui.help import help_blocks, help_text
+from bot.ui.mrkdwn import escape
 from commands import follow
 from commands.parser import Command, parse
 from commands.safety import user_errors
-from bot.ui.help import help_blocks, help_text
-from bot.ui.mrkdwn import escape
 
 HANDLERS = {
     "follow": follow.follow_command,

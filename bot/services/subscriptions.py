@@ -6,6 +6,7 @@ a third of that remains. Each gets its own random clientState, checked on every 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -78,10 +79,8 @@ async def _delete_orphans(runtime: Runtime, resource: str) -> None:
 
 async def remove_all(runtime: Runtime, webinar_id: str) -> None:
     for row in subscriptions.subscriptions_for(runtime.db, webinar_id):
-        try:
+        with contextlib.suppress(NotFound):
             await runtime.graph.delete_subscription(row["id"])
-        except NotFound:
-            pass
         subscriptions.delete_subscription(runtime.db, row["id"])
 
 

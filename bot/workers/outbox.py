@@ -6,7 +6,6 @@ and skips a channel's items until then, so one busy channel never delays the oth
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 
@@ -43,7 +42,7 @@ class OutboxSender:
         except SlackApiError as error:
             self._failed(item, error)
             return False
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
             self._retry(item, f"connection: {error!r}")
             return False
         queues.mark_sent(self.runtime.db, item["id"], response.get("ts"))

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from bot.app import create_app
-from bot.sandbox.serve import BackgroundServer
 from bot.sandbox import slack_requests
+from bot.sandbox.serve import BackgroundServer
 from storage import mirror, queues, subscriptions
 
 WID = "a57082a9-7629-4f74-8da0-8d621aab4d2d@4aa05bcc-1cac-4a83-a9ae-0db84b88f4ba"
