@@ -37,8 +37,9 @@ def create_app(settings: Settings, *, tokens: TokenSource | None = None, start_w
                     settings.secret_key, settings.slack_app_token)
     db = open_database(settings.db_path)
     slack = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    graph = GraphClient(settings.graph_api_url, tokens or SandboxTokenSource())
-    runtime = Runtime(settings=settings, db=db, graph=graph, slack=slack)
+    tokens = tokens or SandboxTokenSource()
+    graph = GraphClient(settings.graph_api_url, tokens)
+    runtime = Runtime(settings=settings, db=db, graph=graph, slack=slack, tokens=tokens)
     bolt = build_bolt(runtime)
     slack_handler = AsyncSlackRequestHandler(bolt)
     workers = [
@@ -101,7 +102,6 @@ def build_bolt(runtime: Runtime) -> AsyncApp:
     settings = runtime.settings
     bolt = AsyncApp(
         client=runtime.slack,
-        token=settings.slack_bot_token or None,
         signing_secret=settings.slack_signing_secret or "socket-mode-unused",
         request_verification_enabled=not settings.slack_app_token,
     )

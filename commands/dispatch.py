@@ -13,8 +13,12 @@ from commands.parser import Command, parse
 from commands.safety import user_errors
 
 HANDLERS = {
+    # following (channel alerts)
     "follow": follow.follow_command,
     "unfollow": follow.unfollow_command,
+    # sign-in
+    # organizer workflow
+    # registration
 }
 
 

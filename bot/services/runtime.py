@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.graph.client import GraphClient
+from bot.graph.tokens import TokenSource
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Runtime:
     db: sqlite_utils.Database
     graph: GraphClient
     slack: AsyncWebClient
+    tokens: TokenSource
     stats: Counter = field(default_factory=Counter)     # dropped notifications, parked items, ... for /healthz
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
