@@ -38,9 +38,8 @@ def test_one_line_with_correlation_id_and_folded_exception():
 
 @pytest.mark.timeout(60)
 def test_a_whole_sandbox_run_logs_no_secret():
-    from tests.e2e.test_follow_flow import create_published_webinar, feed, follow, register
-
     from bot.sandbox.stack import SandboxStack
+    from tests.e2e.test_follow_flow import create_published_webinar, feed, follow, register
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
