@@ -33,7 +33,8 @@ def run_demo(out=print, timeout: float = 30.0) -> int:
 
         response = stack.slash(f"follow {webinar_id} <#{CHANNEL}|webinars> all", user=directory.ORGANIZER.slack_id)
         reply = stack.slack.wait_for(lambda: _responses(stack), timeout)
-        out(f"2. Diane: /webinar follow … #webinars  -> HTTP {response.status_code}; bot: {_plain(reply[-1])}")
+        out(f"2. Diane: /webinar follow … #webinars  -> HTTP {response.status_code}; "
+            f"bot: {_plain(reply[-1], stack)}")
 
         asyncio.run(_register(stack, webinar_id))
         out(f"3. {len(REGISTRANTS)} people registered (anonymous registrations, Graph answered 204).")
@@ -73,16 +74,21 @@ def _responses(stack: SandboxStack) -> list[dict]:
 
 
 def _feed(stack: SandboxStack) -> list[str]:
-    return [_plain(m) for m in stack.slack.messages(CHANNEL)]
+    return [_plain(m, stack) for m in stack.slack.messages(CHANNEL)]
 
 
-def _plain(message: dict) -> str:
+def _plain(message: dict, stack: SandboxStack) -> str:
     """mrkdwn as a terminal would show it: dates by their fallback, entities decoded, no formatting marks."""
     text = message.get("text", "")
     text = re.sub(r"<!date\^\d+\^[^|>]*\|([^>]*)>", r"\1", text)
-    text = re.sub(r"<#(\w+)(?:\|([^>]*))?>", lambda m: "#" + (m.group(2) or m.group(1)), text)
+    text = re.sub(r"<#(\w+)(?:\|([^>]*))?>", lambda m: "#" + (m.group(2) or _channel_name(stack, m.group(1))), text)
     text = re.sub(r":[a-z_]+: ", "", text).replace("\u200b", "").replace("*", "")
     return html.unescape(text)
+
+
+def _channel_name(stack: SandboxStack, channel_id: str) -> str:
+    channel = stack.slack.channels.get(channel_id)
+    return channel.name if channel else channel_id
 
 
 if __name__ == "__main__":
