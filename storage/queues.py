@@ -80,9 +80,12 @@ def due_outbox(db: sqlite_utils.Database, limit: int = 100, now: float | None = 
     return [{**row, "payload": json.loads(row["payload"])} for row in rows]
 
 
-def mark_sent(db: sqlite_utils.Database, item_id: int, ts: str | None) -> None:
-    db.execute("UPDATE outbox SET status = 'sent', attempts = attempts + 1, result_ts = ?, sent_at = ? "
-               "WHERE id = ?", [ts, now_iso(), item_id])
+def mark_sent(db: sqlite_utils.Database, item_ids: list[int], ts: str | None) -> None:
+    """Mark one call, or every alert a digest carried, as sent by the same Slack message."""
+    with transaction(db):
+        for item_id in item_ids:
+            db.execute("UPDATE outbox SET status = 'sent', attempts = attempts + 1, result_ts = ?, sent_at = ? "
+                       "WHERE id = ?", [ts, now_iso(), item_id])
 
 
 def retry_outbox(db: sqlite_utils.Database, item_id: int, error: str, at: float, max_attempts: int) -> bool:

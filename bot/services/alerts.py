@@ -21,7 +21,7 @@ def route_events(runtime: Runtime, events: list[Event]) -> int:
             if card:
                 message["thread_ts"] = card["ts"]
             key = f"alert:{event.key}:{route['channel_id']}"
-            queued += queues.enqueue(runtime.db, key, route["channel_id"], "chat.postMessage", message)
+            queued += queues.enqueue(runtime.db, key, route["channel_id"], "alert", message)
     if queued:
         runtime.outbox_wakeup.set()
     return queued

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.services.events import Event, Kind
-from bot.ui.mrkdwn import date_token, escape, parse_utc
+from bot.ui.mrkdwn import date_token, escape, parse_utc, plain
 
 _REGISTRATION_LINES = {
     Kind.REGISTERED: ":white_check_mark: *{name}* registered for *{title}*",
@@ -40,6 +40,7 @@ def alert_line(event: Event, webinar: dict) -> str:
 
 
 def alert_message(event: Event, webinar: dict) -> dict:
+    """The post for one event. `alert` keeps the raw facts so several alerts can become one digest."""
     line = alert_line(event, webinar)
     return {
         "text": line,
@@ -48,4 +49,60 @@ def alert_message(event: Event, webinar: dict) -> dict:
             {"type": "context", "elements": [{"type": "mrkdwn", "text": f"`{webinar['handle']}` · webinar-bot"}]},
         ],
         "unfurl_links": False,
+        "alert": {"kind": event.kind.value, "name": event.data.get("name"), "line": line,
+                  "webinar_id": event.webinar_id, "title": webinar["title"], "handle": webinar["handle"]},
     }
+
+
+NAMES_SHOWN = 10
+WEBINARS_SHOWN = 10
+_DIGEST_LABELS = {
+    Kind.REGISTERED: (":white_check_mark:", "new registration", "new registrations"),
+    Kind.WAITLISTED: (":hourglass_flowing_sand:", "joined the waitlist", "joined the waitlist"),
+    Kind.PENDING_APPROVAL: (":raised_hand:", "waiting for approval", "waiting for approval"),
+    Kind.APPROVED: (":white_check_mark:", "approved", "approved"),
+    Kind.OFF_WAITLIST: (":tada:", "moved off the waitlist", "moved off the waitlist"),
+    Kind.REJECTED: (":no_entry_sign:", "declined", "declined"),
+    Kind.CANCELLED_REGISTRATION: (":wave:", "cancellation", "cancellations"),
+}
+
+
+def digest_message(payloads: list[dict]) -> dict:
+    """One post for many pending alerts of one channel and thread: counts per kind, the first names, the rest
+    counted ("and 13 more"). Other alerts (renamed, attendance, ...) keep their own line."""
+    by_webinar: dict[str, list[dict]] = {}
+    for payload in payloads:
+        by_webinar.setdefault(payload["alert"]["webinar_id"], []).append(payload["alert"])
+    sections = [_digest_section(alerts) for alerts in list(by_webinar.values())[:WEBINARS_SHOWN]]
+    if len(by_webinar) > WEBINARS_SHOWN:
+        rest = sum(len(a) for a in list(by_webinar.values())[WEBINARS_SHOWN:])
+        sections.append(f"…and {rest} more updates about {len(by_webinar) - WEBINARS_SHOWN} other webinars")
+    first = payloads[0]
+    message = {
+        "channel": first["channel"],
+        "text": f"{len(payloads)} updates: " + sections[0].split("\n", 1)[0],
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}} for text in sections]
+        + [{"type": "context", "elements": [{"type": "mrkdwn", "text":
+            f"{len(payloads)} updates since the last post · webinar-bot"}]}],
+        "unfurl_links": False,
+    }
+    if first.get("thread_ts"):
+        message["thread_ts"] = first["thread_ts"]
+    return message
+
+
+def _digest_section(alerts: list[dict]) -> str:
+    lines = [f"*{escape(alerts[0]['title'])}* `{alerts[0]['handle']}`: {len(alerts)} updates"]
+    by_kind: dict[str, list[dict]] = {}
+    for alert in alerts:
+        by_kind.setdefault(alert["kind"], []).append(alert)
+    for kind, group in by_kind.items():
+        label = _DIGEST_LABELS.get(Kind(kind))
+        if label is None:
+            lines.extend(a["line"] for a in group[:NAMES_SHOWN])
+            continue
+        emoji, one, many = label
+        names = ", ".join(escape(plain(a["name"], 60)) for a in group[:NAMES_SHOWN])
+        more = f" and {len(group) - NAMES_SHOWN} more" if len(group) > NAMES_SHOWN else ""
+        lines.append(f"{emoji} {len(group)} {one if len(group) == 1 else many}: {names}{more}")
+    return "\n".join(lines)

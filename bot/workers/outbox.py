@@ -2,10 +2,15 @@
 
 Slack's `chat.postMessage` allows roughly 1 message/s per channel. The sender keeps a next-free slot per channel
 and skips a channel's items until then, so one busy channel never delays the others.
+
+Alerts (method "alert") are what makes a registration rush readable: while they wait for their channel's slot they
+pile up, and everything pending for the same channel and thread goes out as ONE digest post. Every alert in it is
+marked sent with that post, so each is counted exactly once and a quiet channel still gets one post per event.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -13,11 +18,13 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.services.runtime import Runtime
+from bot.ui.alerts import digest_message
 from storage import queues
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+BATCH = 2000            # outbox rows looked at per pass; a digest takes every alert of its thread among them
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long", "no_text",
              "invalid_auth", "account_inactive", "message_not_found", "cant_update_message", "user_not_found"}
 
@@ -28,47 +35,72 @@ class OutboxSender:
         self.next_slot: dict[str, float] = {}
 
     async def run_once(self) -> bool:
+        due = queues.due_outbox(self.runtime.db, limit=BATCH, now=self.clock())
+        taken: set[int] = set()
         sent = 0
-        for item in queues.due_outbox(self.runtime.db, now=self.clock()):
-            if self.next_slot.get(item["channel_id"], 0) > self.clock():
+        for item in due:
+            if item["id"] in taken or self.next_slot.get(item["channel_id"], 0) > self.clock():
                 continue
+            batch = _same_thread_alerts(item, due) if item["method"] == "alert" else [item]
+            taken.update(i["id"] for i in batch)
             self.next_slot[item["channel_id"]] = self.clock() + self.interval
-            sent += await self.send(item)
+            sent += await self.send(batch)
         return sent > 0
 
-    async def send(self, item: dict) -> bool:
+    async def send(self, batch: list[dict]) -> bool:
+        first = batch[0]
+        method, payload = first["method"], first["payload"]
+        if method == "alert":
+            method = "chat.postMessage"
+            payload = _single(payload) if len(batch) == 1 else digest_message([i["payload"] for i in batch])
         try:
-            response = await self.runtime.slack.api_call(item["method"], json=item["payload"])
+            response = await self.runtime.slack.api_call(method, json=payload)
         except SlackApiError as error:
-            self._failed(item, error)
+            self._failed(batch, error)
             return False
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
-            self._retry(item, f"connection: {error!r}")
+            self._retry(batch, f"connection: {error!r}")
             return False
-        queues.mark_sent(self.runtime.db, item["id"], response.get("ts"))
+        queues.mark_sent(self.runtime.db, [i["id"] for i in batch], response.get("ts"))
         self.runtime.stats["slack_sent"] += 1
+        self.runtime.stats["alerts_digested"] += len(batch) if len(batch) > 1 else 0
         return True
 
-    def _failed(self, item: dict, error: SlackApiError) -> None:
+    def _failed(self, batch: list[dict], error: SlackApiError) -> None:
+        channel = batch[0]["channel_id"]
         status = error.response.status_code
         code = error.response.get("error", "") if isinstance(error.response.data, dict) else ""
         if status == 429 or code == "ratelimited":
-            wait = float(error.response.headers.get("Retry-After", error.response.headers.get("retry-after", 1)))
+            headers = {k.lower(): v for k, v in (error.response.headers or {}).items()}
+            wait = float(headers.get("retry-after", 1))
             until = self.clock() + wait
-            self.next_slot[item["channel_id"]] = until
-            queues.postpone_channel(self.runtime.db, item["channel_id"], until)
+            self.next_slot[channel] = until
+            queues.postpone_channel(self.runtime.db, channel, until)
             self.runtime.stats["slack_rate_limited"] += 1
             return
         if code in PERMANENT:
-            queues.retry_outbox(self.runtime.db, item["id"], code, self.clock(), max_attempts=1)
-            self.runtime.stats["slack_failed"] += 1
-            log.error("Slack refused %s to %s: %s", item["method"], item["channel_id"], code)
+            for item in batch:
+                queues.retry_outbox(self.runtime.db, item["id"], code, self.clock(), max_attempts=1)
+            self.runtime.stats["slack_failed"] += len(batch)
+            log.error("Slack refused %s to %s: %s", batch[0]["method"], channel, code)
             return
-        self._retry(item, f"{status} {code}")
+        self._retry(batch, f"{status} {code}")
 
-    def _retry(self, item: dict, reason: str) -> None:
-        delay = min(300.0, 2.0 ** (item["attempts"] + 1))
-        if queues.retry_outbox(self.runtime.db, item["id"], reason, self.clock() + delay, MAX_ATTEMPTS):
-            self.runtime.stats["slack_failed"] += 1
-            log.error("gave up on %s to %s after %d attempts: %s", item["method"], item["channel_id"],
-                      MAX_ATTEMPTS, reason)
+    def _retry(self, batch: list[dict], reason: str) -> None:
+        for item in batch:
+            delay = min(300.0, 2.0 ** (item["attempts"] + 1))
+            if queues.retry_outbox(self.runtime.db, item["id"], reason, self.clock() + delay, MAX_ATTEMPTS):
+                self.runtime.stats["slack_failed"] += 1
+                log.error("gave up on %s to %s after %d attempts: %s", item["method"], item["channel_id"],
+                          MAX_ATTEMPTS, reason)
+
+
+def _same_thread_alerts(item: dict, due: list[dict]) -> list[dict]:
+    thread = item["payload"].get("thread_ts")
+    return [i for i in due if i["method"] == "alert" and i["channel_id"] == item["channel_id"]
+            and i["payload"].get("thread_ts") == thread]
+
+
+def _single(payload: dict) -> dict:
+    """An alert payload carries its structured `alert` for digests; Slack gets the message without it."""
+    return {k: v for k, v in payload.items() if k != "alert"}
