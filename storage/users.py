@@ -24,5 +24,11 @@ def link_for_entra_id(db: sqlite_utils.Database, entra_user_id: str) -> dict | N
     return next(iter(db.query("SELECT * FROM user_links WHERE entra_user_id = ?", [entra_user_id])), None)
 
 
+def update_token_cache(db: sqlite_utils.Database, slack_user_id: str, token_cache: bytes) -> bool:
+    """Replace the stored (encrypted) cache of an existing link only: a refresh never resurrects a logged-out user."""
+    return db.execute("UPDATE user_links SET token_cache = ?, updated_at = ? WHERE slack_user_id = ?",
+                      [token_cache, now_iso(), slack_user_id]).rowcount > 0
+
+
 def delete_link(db: sqlite_utils.Database, slack_user_id: str) -> bool:
     return db.execute("DELETE FROM user_links WHERE slack_user_id = ?", [slack_user_id]).rowcount > 0
