@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark and print its figures."""
 
-from bench import ingest
+from bench import burst, ingest
 
 if __name__ == "__main__":
     ingest.main()
+    burst.main()

@@ -13,39 +13,37 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.config import Settings
+from bot.graph.auth import token_source_for
 from bot.graph.client import GraphClient
-from bot.graph.tokens import SandboxTokenSource, TokenSource
+from bot.graph.tokens import TokenSource
 from bot.logs import correlation, new_correlation_id, register_secret
 from bot.services.runtime import Runtime
 from bot.workers.inbox import process_inbox
 from bot.workers.loop import Worker
 from bot.workers.outbox import OutboxSender
 from bot.workers.scheduler import Scheduler
-from listeners import graph_webhooks, register_listeners
+from listeners import auth_callback, graph_webhooks, register_listeners
 from storage import open_database, queues
 from storage.db import is_writable
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, *, tokens: TokenSource | None = None, start_workers: bool = True) -> Starlette:
-    register_secret(settings.slack_signing_secret, settings.slack_bot_token, settings.ms_client_secret,
-                    settings.secret_key, settings.slack_app_token)
-    db = open_database(settings.db_path)
-    slack = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    tokens = tokens or SandboxTokenSource()
-    graph = GraphClient(settings.graph_api_url, tokens)
-    runtime = Runtime(settings=settings, db=db, graph=graph, slack=slack, tokens=tokens)
+def create_app(settings: Settings, *, tokens: TokenSource | None = None, start_workers: bool = True,
+               poll_interval: float = 60.0) -> Starlette:
+    """`poll_interval`: seconds between resyncs of followed webinars when GRAPH_NOTIFICATIONS=poll."""
+    runtime = build_runtime(settings, tokens)
+    db, graph = runtime.db, runtime.graph
     bolt = build_bolt(runtime)
     slack_handler = AsyncSlackRequestHandler(bolt)
     workers = [
         Worker("inbox", lambda: process_inbox(runtime), interval=2.0, wakeup=runtime.inbox_wakeup),
         Worker("outbox", OutboxSender(runtime).run_once, interval=0.2, wakeup=runtime.outbox_wakeup),
-        Worker("scheduler", Scheduler(runtime).run_once, interval=30.0),
+        Worker("scheduler", Scheduler(runtime, poll_interval).run_once, interval=min(30.0, poll_interval)),
     ]
 
     @contextlib.asynccontextmanager
@@ -77,15 +75,12 @@ def create_app(settings: Settings, *, tokens: TokenSource | None = None, start_w
                              "inbox": queues.inbox_counts(db), "outbox": queues.outbox_counts(db),
                              "stats": dict(runtime.stats)}, status_code=200 if healthy else 503)
 
-    async def auth_callback(request: Request):
-        return HTMLResponse("<h1>Sign-in is not configured on this server.</h1>", status_code=400)
-
     app = Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/graph/notifications", graph_webhooks.notifications, methods=["POST"]),
             Route("/graph/lifecycle", graph_webhooks.lifecycle, methods=["POST"]),
-            Route("/auth/callback", auth_callback, methods=["GET"]),
+            Route("/auth/callback", auth_callback.auth_callback, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,
@@ -95,6 +90,16 @@ def create_app(settings: Settings, *, tokens: TokenSource | None = None, start_w
     app.state.bolt = bolt
     app.state.workers = workers
     return app
+
+
+def build_runtime(settings: Settings, tokens: TokenSource | None = None) -> Runtime:
+    """Storage, Slack and Graph clients for one process (the server, or a CLI command like `sync`)."""
+    register_secret(settings.slack_signing_secret, settings.slack_bot_token, settings.ms_client_secret,
+                    settings.secret_key, settings.slack_app_token)
+    slack = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    tokens = tokens or token_source_for(settings)
+    return Runtime(settings=settings, db=open_database(settings.db_path),
+                   graph=GraphClient(settings.graph_api_url, tokens), slack=slack, tokens=tokens)
 
 
 def build_bolt(runtime: Runtime) -> AsyncApp:

@@ -19,6 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--sandbox", action="store_true", help="run against the built-in Graph and Slack stand-ins")
     sub.add_parser("demo", help="run a scripted scenario against the sandbox and print the channel feed")
     sub.add_parser("doctor", help="check configuration and reachability of Slack and Graph")
+    sync = sub.add_parser("sync", help="diff a webinar with Graph now; changes go to following channels")
+    sync.add_argument("webinar", help="handle (w3) or Graph webinar id")
+    export = sub.add_parser("export", help="write a webinar's registrations (answers, attendance) as CSV")
+    export.add_argument("webinar", help="handle (w3) or Graph webinar id")
+    export.add_argument("--out", required=True, help="file to write ('-' for standard output)")
     args = parser.parse_args(argv)
 
     try:
@@ -28,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot.demo import run_demo
 
             return run_demo()
+        if args.command in ("sync", "export"):
+            from bot.data_commands import run_data_command
+
+            return run_data_command(load_settings(), args)
         from bot.doctor import run_doctor
 
         return run_doctor(load_settings())

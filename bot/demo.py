@@ -7,8 +7,6 @@ Diane (the organizer) creates and publishes a webinar in Teams, then asks webina
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -17,6 +15,7 @@ from bot.graph import bodies
 from bot.graph.client import GraphClient
 from bot.graph.tokens import SandboxTokenSource
 from bot.sandbox import directory
+from bot.sandbox.feed import plain, registrations_posted, sections
 from bot.sandbox.stack import SandboxStack
 
 CHANNEL = "C0WEBINARS"
@@ -38,11 +37,13 @@ def run_demo(out=print, timeout: float = 30.0) -> int:
 
         asyncio.run(_register(stack, webinar_id))
         out(f"3. {len(REGISTRANTS)} people registered (anonymous registrations, Graph answered 204).")
-        stack.slack.wait_for(lambda: len(_feed(stack)) >= len(REGISTRANTS), timeout)
+        stack.slack.wait_for(lambda: registrations_posted(stack.slack.messages(CHANNEL)) >= len(REGISTRANTS),
+                             timeout)
 
         out("\n#webinars")
-        for line in _feed(stack):
-            out(f"  │ {line}")
+        for post in _feed(stack):
+            for line in post.splitlines():
+                out(f"  │ {line}")
         out(f"\nDone in {time.monotonic() - started:.1f} s.")
     return 0
 
@@ -74,21 +75,11 @@ def _responses(stack: SandboxStack) -> list[dict]:
 
 
 def _feed(stack: SandboxStack) -> list[str]:
-    return [_plain(m, stack) for m in stack.slack.messages(CHANNEL)]
+    return [plain(sections(m), stack.slack) for m in stack.slack.messages(CHANNEL)]
 
 
 def _plain(message: dict, stack: SandboxStack) -> str:
-    """mrkdwn as a terminal would show it: dates by their fallback, entities decoded, no formatting marks."""
-    text = message.get("text", "")
-    text = re.sub(r"<!date\^\d+\^[^|>]*\|([^>]*)>", r"\1", text)
-    text = re.sub(r"<#(\w+)(?:\|([^>]*))?>", lambda m: "#" + (m.group(2) or _channel_name(stack, m.group(1))), text)
-    text = re.sub(r":[a-z_]+: ", "", text).replace("\u200b", "").replace("*", "")
-    return html.unescape(text)
-
-
-def _channel_name(stack: SandboxStack, channel_id: str) -> str:
-    channel = stack.slack.channels.get(channel_id)
-    return channel.name if channel else channel_id
+    return plain(message, stack.slack)
 
 
 if __name__ == "__main__":

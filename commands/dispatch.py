@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from bot.ui.help import help_blocks, help_text
 from bot.ui.mrkdwn import escape
-from commands import follow
+from commands import (
+    account,
+    follow,
+    organize,
+    presenters,
+    questions,
+    registration,
+    reports,
+    webinar_lifecycle,
+    webinar_lists,
+)
 from commands.parser import Command, parse
 from commands.safety import user_errors
 
@@ -16,9 +26,25 @@ HANDLERS = {
     # following (channel alerts)
     "follow": follow.follow_command,
     "unfollow": follow.unfollow_command,
+    "registrants": reports.registrants_command,
+    "attendance": reports.attendance_command,
+    "export": reports.export_command,
     # sign-in
+    "login": account.login_command,
+    "logout": account.logout_command,
+    "whoami": account.whoami_command,
     # organizer workflow
+    "create": organize.create_command,
+    "edit": organize.edit_command,
+    "publish": webinar_lifecycle.publish_command,
+    "cancel": webinar_lifecycle.cancel_command,
+    "list": webinar_lists.list_command,
+    "show": webinar_lists.show_command,
+    "presenters": presenters.presenters_command,
+    "questions": questions.questions_command,
     # registration
+    "share": registration.share_command,
+    "register": registration.register_command,
 }
 
 
@@ -30,7 +56,7 @@ async def webinar_command(ack, command, respond, context):
         await ack(response_type="ephemeral", text=help_text(slash), blocks=help_blocks(slash, _note(parsed, slash)))
         return
     await ack()
-    async with user_errors(respond):
+    async with user_errors(respond, context["runtime"], command.get("user_id")):
         await handler(parsed, command, respond, context["runtime"])
 
 

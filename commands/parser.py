@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.refs import looks_like_webinar
 from bot.ui.help import NAMES
 
 _CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$")
-_WEBINAR_ID = re.compile(r"^[0-9a-f-]{36}@[0-9a-f-]{36}$", re.I)
-_HANDLE = re.compile(r"^w\d+$", re.I)
 
 
 @dataclass(frozen=True)
@@ -23,10 +22,6 @@ class Command:
     channel: str | None = None     # a channel id from a <#C..> mention
     words: list[str] = field(default_factory=list)
     unknown: str | None = None     # what the user typed when it was not a subcommand
-
-
-def looks_like_webinar(token: str) -> bool:
-    return bool(_HANDLE.match(token) or _WEBINAR_ID.match(token))
 
 
 def parse(text: str) -> Command:

@@ -135,6 +135,58 @@ CREATE TABLE IF NOT EXISTS counters (
     value           INTEGER NOT NULL DEFAULT 0
 );
 """),
+    (2, "sign-in: pending Microsoft auth-code flows", """
+CREATE TABLE IF NOT EXISTS auth_flows (
+    state           TEXT PRIMARY KEY,   -- OAuth state sent to Microsoft, echoed to /auth/callback
+    slack_user_id   TEXT NOT NULL,      -- who asked: the callback links the account to this user only
+    flow            BLOB NOT NULL,      -- msal flow (PKCE verifier, nonce), Fernet-encrypted JSON
+    created_at      TEXT NOT NULL,
+    expires_at      REAL NOT NULL       -- epoch seconds; single use, 10 minutes
+);
+"""),
+    (3, "organizer workflow: DM confirmation cards, registration-card wishes", """
+CREATE TABLE IF NOT EXISTS organizer_cards (
+    webinar_id      TEXT NOT NULL REFERENCES webinars(id) ON DELETE CASCADE,
+    slack_user_id   TEXT NOT NULL,
+    channel_id      TEXT NOT NULL,      -- the DM with the organizer
+    ts              TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    PRIMARY KEY (webinar_id, slack_user_id)
+);
+CREATE TABLE IF NOT EXISTS card_requests (
+    webinar_id      TEXT PRIMARY KEY REFERENCES webinars(id) ON DELETE CASCADE,
+    channel_id      TEXT NOT NULL,      -- post a registration card here once the webinar is published
+    requested_by    TEXT NOT NULL,
+    created_at      TEXT NOT NULL
+);
+"""),
+    (4, "registration cards: what every card of a webinar shows", """
+CREATE TABLE IF NOT EXISTS card_details (
+    webinar_id       TEXT PRIMARY KEY REFERENCES webinars(id) ON DELETE CASCADE,
+    presenters       TEXT NOT NULL DEFAULT '[]',  -- JSON list of display names (Graph, refreshed on changes)
+    registration_url TEXT,                        -- registrationConfiguration.registrationWebUrl
+    content_hash     TEXT,                        -- hash of the card content every card shows now
+    version          INTEGER NOT NULL DEFAULT 0,  -- +1 per content change: part of the chat.update key
+    updated_at       TEXT NOT NULL
+);
+"""),
+    (5, "attendance: one row per attendance record of each report, joined to registrations", """
+CREATE TABLE IF NOT EXISTS attendance (
+    report_id       TEXT NOT NULL,
+    record_key      TEXT NOT NULL,      -- record id, or e-mail when Graph leaves the id out
+    webinar_id      TEXT NOT NULL REFERENCES webinars(id) ON DELETE CASCADE,
+    registration_id TEXT,               -- null for organizer, presenters and walk-ins
+    email           TEXT,
+    name            TEXT,
+    role            TEXT,
+    seconds         INTEGER NOT NULL DEFAULT 0,
+    first_join      TEXT,
+    last_leave      TEXT,
+    report_start    TEXT,
+    PRIMARY KEY (report_id, record_key)
+);
+CREATE INDEX IF NOT EXISTS attendance_by_webinar ON attendance(webinar_id);
+"""),
 ]
 
 

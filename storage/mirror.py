@@ -66,6 +66,36 @@ def registration_counts(db: sqlite_utils.Database, webinar_id: str) -> dict[str,
     return {row["status"]: row["n"] for row in rows}
 
 
+# Registration questions (kept in step with Graph by the organizer workflow: after a list, an add, a delete)
+
+def question_row(webinar_id: str, *, id: str, kind: str, display_name: str, answer_type: str | None = None,
+                 label: str | None = None, choices: list[str] | tuple[str, ...] = (),
+                 is_required: bool = False) -> dict:
+    return {"id": id, "webinar_id": webinar_id, "kind": kind, "display_name": display_name,
+            "answer_type": answer_type, "label": label, "choices": json.dumps(list(choices)),
+            "is_required": int(bool(is_required))}
+
+
+def replace_questions(db: sqlite_utils.Database, webinar_id: str, rows: list[dict]) -> None:
+    """Make the mirror hold exactly these questions for the webinar (rows from ``question_row``)."""
+    with transaction(db):
+        db.execute("DELETE FROM questions WHERE webinar_id = ?", [webinar_id])
+        if rows:
+            db["questions"].insert_all(rows)
+
+
+def upsert_question(db: sqlite_utils.Database, row: dict) -> None:
+    db["questions"].upsert(row, pk=("webinar_id", "id"))
+
+
+def remove_question(db: sqlite_utils.Database, webinar_id: str, question_id: str) -> None:
+    db.execute("DELETE FROM questions WHERE webinar_id = ? AND id = ?", [webinar_id, question_id])
+
+
+def questions_of(db: sqlite_utils.Database, webinar_id: str) -> list[dict]:
+    return list(db.query("SELECT * FROM questions WHERE webinar_id = ? ORDER BY rowid", [webinar_id]))
+
+
 def _next(db: sqlite_utils.Database, name: str) -> int:
     db.execute("INSERT INTO counters (name, value) VALUES (?, 1) "
                "ON CONFLICT(name) DO UPDATE SET value = value + 1", [name])

@@ -46,3 +46,8 @@ def save_card(db: sqlite_utils.Database, webinar_id: str, channel_id: str, ts: s
 def card_for(db: sqlite_utils.Database, webinar_id: str, channel_id: str) -> dict | None:
     rows = db.query("SELECT * FROM cards WHERE webinar_id = ? AND channel_id = ?", [webinar_id, channel_id])
     return next(iter(rows), None)
+
+
+def cards_for(db: sqlite_utils.Database, webinar_id: str) -> list[dict]:
+    """Every registration card posted for a webinar, oldest first."""
+    return list(db.query("SELECT * FROM cards WHERE webinar_id = ? ORDER BY created_at", [webinar_id]))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import re
 import threading
@@ -138,6 +139,12 @@ class Outbox:
         task = asyncio.get_running_loop().create_task(self._deliver_batch(url, kind))
         self._tasks.add(task)  # the loop keeps only weak references to tasks
         task.add_done_callback(self._task_done)
+
+    async def aclose(self) -> None:
+        """Stop deliveries still waiting to retry (the server is shutting down; Graph would give up too)."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def _task_done(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
@@ -792,7 +799,13 @@ async def not_graph(request: Request) -> Response:
 
 def create_graph_standin(standin: GraphStandin | None = None) -> Starlette:
     """The Starlette app serving ``standin`` (a fresh one when omitted); it is ``app.state.standin``."""
-    app = Starlette(routes=[
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        yield
+        await app.state.standin.outbox.aclose()
+
+    app = Starlette(lifespan=lifespan, routes=[
         Route("/v1.0/{path:path}", graph_endpoint, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
         Route("/_sandbox/faults", control(set_faults), methods=["POST"]),
         Route("/_sandbox/webinars/{webinar_id}/end-session", control(end_session), methods=["POST"]),

@@ -44,7 +44,8 @@ class SandboxStack:
     """Start with `with SandboxStack() as stack:`; `stack.app_url`, `stack.graph`, `stack.slack` are then live."""
 
     def __init__(self, db_path: str | None = None, *, app_port: int = 0, graph_page_size: int = 100,
-                 **settings_overrides):
+                 app_options: dict | None = None, **settings_overrides):
+        """`app_options` go to `create_app` (e.g. poll_interval); other keywords override Settings fields."""
         self._tmp = None
         if db_path is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="webinar-bot-")
@@ -57,6 +58,7 @@ class SandboxStack:
         self.app_server: BackgroundServer | None = None
         self.app_port = app_port
         self.settings_overrides = settings_overrides
+        self.app_options = app_options or {}
         self.settings: Settings | None = None
 
     def start(self) -> SandboxStack:
@@ -73,7 +75,7 @@ class SandboxStack:
         self.settings = sandbox_settings(self.graph_server.url, self.slack_server.url, public_url, self.db_path,
                                          **self.settings_overrides)
         link_sandbox_people(self.db_path)
-        server.app = create_app(self.settings)
+        server.app = create_app(self.settings, **self.app_options)
         self.app_server = server.start()
 
     def stop_app(self) -> None:

@@ -21,7 +21,9 @@ def route_events(runtime: Runtime, events: list[Event]) -> int:
             if card:
                 message["thread_ts"] = card["ts"]
             key = f"alert:{event.key}:{route['channel_id']}"
-            queued += queues.enqueue(runtime.db, key, route["channel_id"], "alert", message)
+            # Registration news may be digested with its neighbours; other news is posted as it is.
+            method = "alert" if event.route == "registrations" else "chat.postMessage"
+            queued += queues.enqueue(runtime.db, key, route["channel_id"], method, message)
     if queued:
         runtime.outbox_wakeup.set()
     return queued

@@ -12,7 +12,7 @@ import re
 
 from bot.graph.errors import NotFound
 from bot.graph.models import Registration
-from bot.services import webinars
+from bot.services import attendance, webinars
 from bot.services.events import Event, Kind
 from bot.services.runtime import Runtime
 from storage import mirror
@@ -116,8 +116,8 @@ _NEW_STATUS = {
 
 def registration_events(before: dict, after: dict) -> list[Event]:
     old, new = before.get("status"), after["status"]
-    if old == new or new not in _NEW_STATUS:
-        return []
+    if old == new or new not in _NEW_STATUS or (old is None and new == "canceled"):
+        return []  # unchanged, unknown, or came and went between two looks: no news
     kind = _NEW_STATUS[new]
     if new == "registered" and old == "pendingApproval":
         kind = Kind.APPROVED
@@ -138,9 +138,5 @@ async def resync(runtime: Runtime, webinar_id: str) -> list[Event]:
 
 async def attendance_ready(runtime: Runtime, webinar_id: str, session_id: str, report_id: str) -> list[Event]:
     webinar = await ensure_mirrored(runtime, webinar_id)
-    report = await runtime.graph.get_attendance_report(webinar["id"], session_id, report_id)
-    registered = mirror.registration_counts(runtime.db, webinar["id"]).get("registered", 0)
-    attendees = [r for r in report.records if r.registration_id]
-    data = {"total": report.total_participant_count, "registrants_attended": len(attendees),
-            "registered": registered, "report_id": report_id, "session_id": session_id}
-    return [Event(Kind.ATTENDANCE_READY, webinar["id"], f"attendance:{report_id}", data)]
+    summary = await attendance.fetch_report(runtime, webinar["id"], session_id, report_id)
+    return [Event(Kind.ATTENDANCE_READY, webinar["id"], f"attendance:{report_id}", summary.as_dict())]

@@ -6,9 +6,9 @@ import json
 
 from bot.graph.errors import GraphError, NotFound
 from bot.graph.models import Webinar
+from bot.refs import looks_like_webinar
 from bot.services.errors import UnknownWebinar
 from bot.services.runtime import Runtime
-from commands.parser import looks_like_webinar
 from storage import mirror, users
 
 

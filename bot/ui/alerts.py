@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.services.events import Event, Kind
+from bot.ui.attendance import attendance_message
 from bot.ui.mrkdwn import date_token, escape, parse_utc, plain
 
 _REGISTRATION_LINES = {
@@ -33,14 +34,15 @@ def alert_line(event: Event, webinar: dict) -> str:
         return f":x: *{title}* was cancelled"
     if event.kind is Kind.ATTENDANCE_READY:
         d = event.data
-        rate = f" ({round(100 * d['registrants_attended'] / d['registered'])}% of registrants)" if d["registered"] else ""
-        return (f":bar_chart: Attendance for *{title}*: {d['total']} participants, "
-                f"{d['registrants_attended']} of {d['registered']} registrants attended{rate}")
+        rate = f" ({round(100 * d['attended'] / d['registered'])}%)" if d["registered"] else ""
+        return f":bar_chart: Attendance for *{title}*: {d['attended']} of {d['registered']} registrants came{rate}"
     return f"*{title}*: {escape(event.kind.value)}"
 
 
 def alert_message(event: Event, webinar: dict) -> dict:
     """The post for one event. `alert` keeps the raw facts so several alerts can become one digest."""
+    if event.kind is Kind.ATTENDANCE_READY:
+        return attendance_message(event.data, webinar)
     line = alert_line(event, webinar)
     return {
         "text": line,

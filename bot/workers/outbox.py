@@ -10,7 +10,6 @@ marked sent with that post, so each is counted exactly once and a quiet channel 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 

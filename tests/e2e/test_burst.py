@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 import pytest
 
 from bot.graph import bodies
 from bot.graph.client import GraphClient
 from bot.graph.tokens import SandboxTokenSource
+from bot.sandbox.feed import registrations_posted
 from bot.ui.validate import validate_message
 from storage import open_database
 from tests.e2e.test_follow_flow import CHANNEL, create_published_webinar, follow
@@ -38,13 +38,7 @@ def test_burst_is_digested_and_every_registrant_counted_once():
         asyncio.run(rush())
 
         def counted():
-            total = 0
-            for message in stack.slack.messages(CHANNEL):
-                text = message["text"]
-                digest = re.search(r"(\d+) new registrations?", " ".join(b["text"]["text"] for b in message["blocks"]
-                                                                       if b["type"] == "section"))
-                total += int(digest.group(1)) if digest else text.count(" registered for ")
-            return total
+            return registrations_posted(stack.slack.messages(CHANNEL))
 
         stack.slack.wait_for(lambda: counted() >= BURST, 90)
         stack.graph.wait_idle(10)

@@ -13,6 +13,7 @@ from bot.graph import bodies
 from bot.graph.client import GraphClient
 from bot.graph.tokens import SandboxTokenSource
 from bot.sandbox import directory
+from bot.sandbox.feed import sections
 from bot.sandbox.stack import SandboxStack
 from bot.ui.validate import validate_message
 from storage import open_database, queues, subscriptions
@@ -60,7 +61,7 @@ def follow(stack, webinar_id, user=DIANE, extra="all"):
 
 
 def feed(stack):
-    return [m["text"] for m in stack.slack.messages(CHANNEL)]
+    return [sections(m) for m in stack.slack.messages(CHANNEL)]
 
 
 def test_registrations_arrive_as_escaped_channel_posts(stack):

@@ -106,3 +106,30 @@ def test_poll_mode_finds_the_same_changes_without_subscriptions():
         text = names_posted(stack)
         assert text.count("Alex Wilber") == 1
         assert "Adele" not in text  # registered and cancelled between two polls: no news
+
+
+def test_subscriptions_close_to_expiry_are_renewed_and_lost_ones_recreated(stack):
+    import asyncio
+
+    from bot.app import build_runtime
+    from bot.services import subscriptions as subscription_service
+
+    webinar_id = create_published_webinar(stack)
+    follow(stack, webinar_id)
+    db = open_database(stack.db_path)
+    rows = subscriptions.subscriptions_for(db, webinar_id)
+    soon = "2000-01-01T00:00:00Z"
+    db.execute("UPDATE subscriptions SET expires_at = ?", [soon])
+    gone = rows[0]["id"]
+    httpx.delete(f"{stack.graph_url}/subscriptions/{gone}", headers={"Authorization": "Bearer sandbox-app"})
+
+    async def renew():
+        runtime = build_runtime(stack.settings)
+        try:
+            return await subscription_service.renew_due(runtime)
+        finally:
+            await runtime.graph.aclose()
+    assert asyncio.run(renew()) == len(rows)
+    after = subscriptions.subscriptions_for(db, webinar_id)
+    assert len(after) == len(rows) and gone not in {r["id"] for r in after}
+    assert all(r["expires_at"] > "2026" for r in after)
