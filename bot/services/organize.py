@@ -21,7 +21,7 @@ from bot.graph import bodies, timezones
 from bot.graph.errors import Forbidden, GraphError
 from bot.graph.models import Webinar
 from bot.graph.tokens import SignInRequired
-from bot.services import people, webinars
+from bot.services import news, people, webinars
 from bot.services.errors import NotAllowed, UserFacingError
 from bot.services.runtime import Runtime
 from bot.ui.mrkdwn import escape
@@ -326,7 +326,7 @@ async def update(runtime: Runtime, slack_user: str, webinar_id: str, form: Webin
             graph_refusal_as(not_allowed_text(row, ORGANIZERS, "edit")):
         entry["detail"] = "changed: " + ", ".join(sorted(body))
         updated = await runtime.graph.update_webinar(row["id"], body, user=slack_user)
-    webinars.save(runtime, updated)
+    await news.webinar_changed(runtime, updated)
     names = {"displayName": "title", "description": "description", "startDateTime": "start",
              "endDateTime": "end", "coOrganizers": "co-organizers", "settings": "attendee e-mails"}
     return Updated(mirror.get_webinar(runtime.db, row["id"]), tuple(names[key] for key in body))
@@ -389,11 +389,11 @@ async def cancel(runtime: Runtime, slack_user: str, ref: str, *, origin: str = "
 async def _refresh(runtime: Runtime, webinar_id: str, slack_user: str, *, fallback_status: str) -> None:
     """Mirror the webinar as Graph now has it; if that read fails, at least record the new status."""
     try:
-        webinars.save(runtime, await runtime.graph.get_webinar(webinar_id, user=slack_user))
+        webinar = await runtime.graph.get_webinar(webinar_id, user=slack_user)
     except GraphError:
         row = mirror.get_webinar(runtime.db, webinar_id)
-        raw = json.loads(row["raw"]) | {"status": fallback_status}
-        webinars.save(runtime, Webinar.from_graph(raw))
+        webinar = Webinar.from_graph(json.loads(row["raw"]) | {"status": fallback_status})
+    await news.webinar_changed(runtime, webinar)
 
 
 def mark_card_request_done(runtime: Runtime, webinar_id: str) -> None:

@@ -28,7 +28,7 @@ from bot.graph.errors import BadRequest, Conflict, GraphError, NotFound
 from bot.graph.models import Question, Registration
 from bot.graph.tokens import SignInRequired
 from bot.logs import correlation, new_correlation_id
-from bot.services import alerts, cards, people, sync, webinars
+from bot.services import alerts, cards, news, people, sync, webinars
 from bot.services.errors import UserFacingError
 from bot.services.runtime import Runtime
 from bot.ui import ics
@@ -171,10 +171,7 @@ async def role_on(runtime: Runtime, webinar: dict, entra_id: str | None, email: 
 
 async def refresh_webinar(runtime: Runtime, webinar_id: str) -> dict:
     """The webinar as Graph has it now; a change found here is routed and shown on cards like a notification."""
-    events = await sync.sync_webinar(runtime, webinar_id)
-    if events:
-        alerts.route_events(runtime, events)
-        await cards.refresh_after_events(runtime, events)
+    await news.announce(runtime, await sync.sync_webinar(runtime, webinar_id))
     return mirror.get_webinar(runtime.db, webinar_id)
 
 

@@ -12,10 +12,11 @@ import re
 
 from bot.graph.errors import NotFound
 from bot.graph.models import Registration
-from bot.services import attendance, webinars
+from bot.services import alerts, attendance, webinars
 from bot.services.events import Event, Kind
 from bot.services.runtime import Runtime
 from storage import mirror
+from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +54,7 @@ async def handle_change(runtime: Runtime, item: dict) -> list[Event]:
 async def sync_webinar(runtime: Runtime, webinar_id: str) -> list[Event]:
     webinar = await runtime.graph.get_webinar(webinar_id)
     before = webinars.save(runtime, webinar)
-    if not before:
-        return []
-    after = mirror.get_webinar(runtime.db, webinar_id)
-    return webinar_events(before, after)
+    return webinar_events(before, webinars.row(runtime, webinar.id)) if before else []
 
 
 def webinar_events(before: dict, after: dict) -> list[Event]:
@@ -104,8 +102,14 @@ def record_registration(runtime: Runtime, webinar_id: str, registration: Registr
         "registered_at": webinars.iso(registration.registration_date_time),
         "canceled_at": webinars.iso(registration.cancelation_date_time),
     }
-    before = mirror.save_registration(runtime.db, row)
-    return registration_events(before, row)
+    # The mirror change and the alerts it implies commit together: after a crash between two separate writes the
+    # re-run would find the mirror already current and the news would be lost. `announce` routes them again later,
+    # which the outbox keys make a no-op.
+    with transaction(runtime.db):
+        before = mirror.save_registration(runtime.db, row)
+        events = registration_events(before, row)
+        alerts.route_events(runtime, events)
+    return events
 
 
 _NEW_STATUS = {

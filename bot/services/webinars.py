@@ -45,6 +45,10 @@ async def resolve(runtime: Runtime, ref: str, slack_user: str | None = None) -> 
     return mirror.get_webinar(runtime.db, webinar.id)
 
 
+def row(runtime: Runtime, webinar_id: str) -> dict | None:
+    return mirror.get_webinar(runtime.db, webinar_id)
+
+
 def entra_id_of(runtime: Runtime, slack_user: str) -> str | None:
     link = users.get_link(runtime.db, slack_user)
     return link["entra_user_id"] if link else None

@@ -7,7 +7,7 @@ import random
 
 from bot.graph.errors import GraphError
 from bot.logs import correlation
-from bot.services import alerts, cards, subscriptions, sync
+from bot.services import news, subscriptions, sync
 from bot.services.runtime import Runtime
 from storage import queues
 
@@ -30,9 +30,8 @@ async def process_inbox(runtime: Runtime, limit: int = 50) -> bool:
                 events = await subscriptions.handle_lifecycle(runtime, item["body"])
             else:
                 events = await sync.handle_change(runtime, item["body"])
-            alerts.route_events(runtime, events)
             notification = item["body"] if item["kind"] == "change" else None
-            await cards.refresh_after_events(runtime, events, notification)  # registration cards stay current
+            await news.announce(runtime, events, notification)  # registration cards stay current
             queues.finish_inbox(runtime.db, item["id"])
         except Exception as error:  # noqa: BLE001 - one bad item must not block the rest
             reason = f"{type(error).__name__}: {error}" if isinstance(error, GraphError) else repr(error)

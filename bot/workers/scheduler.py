@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from bot.services import alerts, cards, subscriptions, sync
+from bot.services import news, subscriptions, sync
 from bot.services.runtime import Runtime
 from storage import routing
 
@@ -30,7 +30,6 @@ class Scheduler:
         for webinar_id in routing.followed_webinar_ids(self.runtime.db):
             try:
                 events = await sync.resync(self.runtime, webinar_id)
-                alerts.route_events(self.runtime, events)
-                await cards.refresh_after_events(self.runtime, events)
+                await news.announce(self.runtime, events)
             except Exception:
                 log.exception("poll of %s failed; next round retries", webinar_id)

@@ -189,6 +189,20 @@ def test_cancel_asks_first_and_says_it_cannot_be_undone(stack):
     assert stack.graph.webinars[webinar_id.lower()].status == "canceled"
 
 
+def test_changes_made_from_slack_reach_following_channels_once(stack):
+    """The mirror learns of our own change first; the channel must still hear of it, and only once."""
+    webinar_id = make_webinar(stack, "Roadmap", publish=True)
+    handle = handle_of(stack, webinar_id)
+    slash(stack, f"follow {handle} <#C0WEBINARS|webinars> changes")
+    reply(stack)
+    click(stack, OrgAction.CANCEL, webinar_id, ephemeral=True)
+    posts = stack.slack.wait_for(lambda: [m for m in stack.slack.messages("C0WEBINARS")
+                                          if "was cancelled" in m["text"]], 10)
+    stack.graph.wait_idle(5)  # Graph's own notification arrives too: nothing new to say
+    assert len(posts) == 1
+    assert len([m for m in stack.slack.messages("C0WEBINARS") if "was cancelled" in m["text"]]) == 1
+
+
 def test_a_co_organizer_edits_through_a_prefilled_form(stack):
     webinar_id = make_webinar(stack, "Roadmap <2027>")
     slash(stack, f"edit {handle_of(stack, webinar_id)}", user=KENNETH)

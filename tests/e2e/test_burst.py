@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 
 import pytest
 
@@ -44,7 +45,9 @@ def test_burst_is_digested_and_every_registrant_counted_once():
         stack.graph.wait_idle(10)
         posts = stack.slack.messages(CHANNEL)
         assert counted() == BURST
-        assert len(posts) < 60
+        # Posts are paced at ~1/s per channel, so their number tracks how long processing took, not the burst
+        per_second = Counter(int(float(m["ts"])) for m in posts)
+        assert max(per_second.values()) <= 2 and len(posts) <= BURST / 20
         for post in posts:
             validate_message(post)
         db = open_database(stack.db_path)
