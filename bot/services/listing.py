@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 
 from bot.graph.errors import Forbidden, GraphError
 from bot.graph.models import Presenter, Question, Webinar
-from bot.services import webinars
+from bot.services import news, webinars
 from bot.services.errors import UserFacingError
 from bot.services.organize import ORGANIZERS, actor_entra_id, role
 from bot.services.questions import mirror_questions
 from bot.services.runtime import Runtime
 from bot.ui.mrkdwn import parse_utc
-from storage import mirror, users
+from storage import mirror, routing, users
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,8 @@ async def list_mine(runtime: Runtime, slack_user: str) -> list[Listed]:
     for wanted in ORGANIZERS:
         async for webinar in runtime.graph.webinars_by_role(wanted, user=slack_user):
             if webinar.id and webinar.id not in roles:
-                webinars.save(runtime, webinar, organizer_slack_id=slack_user if wanted == "organizer" else None)
+                await news.webinar_changed(runtime, webinar,
+                                           organizer_slack_id=slack_user if wanted == "organizer" else None)
                 roles[webinar.id] = wanted
     rows = mirror.list_webinars(runtime.db, list(roles)) if roles else []
     return upcoming_first([Listed(row, roles[row["id"]], mirror.registration_counts(runtime.db, row["id"]))
@@ -100,6 +101,7 @@ class Details:
     counts: dict[str, int]
     presenters: list[Presenter] | None   # None: Graph would not say
     questions: list[Question] | None
+    routes: list[dict]                   # channels following it, with what they hear
 
 
 async def show(runtime: Runtime, slack_user: str, ref: str) -> Details:
@@ -108,7 +110,7 @@ async def show(runtime: Runtime, slack_user: str, ref: str) -> Details:
     row = await webinars.resolve(runtime, ref, slack_user)
     found_role = role(runtime, row, slack_user)
     current = await runtime.graph.get_webinar(row["id"], user=slack_user)
-    webinars.save(runtime, current)
+    await news.webinar_changed(runtime, current)
     row = mirror.get_webinar(runtime.db, row["id"])
     config = await _read(lambda user: runtime.graph.get_registration_configuration(row["id"], user=user),
                          slack_user)
@@ -119,7 +121,8 @@ async def show(runtime: Runtime, slack_user: str, ref: str) -> Details:
     if questions is not None:
         mirror_questions(runtime, row["id"], questions)
     return Details(row, current, found_role, config.registration_web_url if config else None,
-                   mirror.registration_counts(runtime.db, row["id"]), presenters, questions)
+                   mirror.registration_counts(runtime.db, row["id"]), presenters, questions,
+                   routing.routes_for(runtime.db, row["id"]))
 
 
 async def _read(call, slack_user: str):

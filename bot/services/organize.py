@@ -268,7 +268,7 @@ async def load_for_edit(runtime: Runtime, slack_user: str, ref: str) -> EditStat
     row = await webinars.resolve(runtime, ref, slack_user)
     require(runtime, row, slack_user, ORGANIZERS, "edit")
     current = await runtime.graph.get_webinar(row["id"], user=slack_user)
-    webinars.save(runtime, current)
+    await news.webinar_changed(runtime, current)
     row = mirror.get_webinar(runtime.db, current.id)
     if current.status == "canceled":
         raise UserFacingError(f"*{escape(row['title'])}* (`{row['handle']}`) was cancelled; "

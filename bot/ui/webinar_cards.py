@@ -163,6 +163,9 @@ def details_blocks(details: Details, *, actions: bool = True) -> list[dict]:
                                                "text": f"{link}\n*Registrations:* {counts_text(details.counts)}"}})
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _presenters(details)}})
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _questions(details)}})
+    if details.routes:
+        following = ", ".join(f"<#{r['channel_id']}> ({r['kinds'].replace(',', ', ')})" for r in details.routes[:20])
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"Followed in {following}"}]})
     buttons = webinar_actions(row, details.role, manage=details.role is not None) if actions else []
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})

@@ -117,6 +117,10 @@ def test_unfollowing_the_last_route_deletes_the_subscriptions(stack):
     webinar_id = create_published_webinar(stack)
     follow(stack, webinar_id)
     stack.slack.responses.clear()
+    stack.slash(f"show {webinar_id}", user=DIANE)
+    shown = json.dumps(stack.slack.wait_for(lambda: stack.slack.responses, 10)[-1]["blocks"])
+    assert f"Followed in <#{CHANNEL}> (registrations, changes, attendance)" in shown
+    stack.slack.responses.clear()
     stack.slash(f"unfollow {webinar_id} <#{CHANNEL}|webinars>", user=DIANE)
     assert "no longer follows" in stack.slack.wait_for(lambda: stack.slack.responses, 10)[-1]["text"]
     assert subscriptions.subscriptions_for(open_database(stack.db_path), webinar_id) == []

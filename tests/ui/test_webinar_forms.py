@@ -129,8 +129,9 @@ def test_details_message_with_everything_and_with_nothing():
                                       "id": str(n), "displayName": NASTY, "answerInputType": "text",
                                       "isRequired": True}) for n in range(60)]
     full = Details(row(status="published"), webinar_model(), "organizer", "https://events.teams.microsoft.com/e/1",
-                   {"registered": 5}, presenters, questions)
-    for details in (full, Details(row(), webinar_model(), None, None, {}, None, None)):
+                   {"registered": 5}, presenters, questions,
+                   [{"channel_id": f"C{n}", "kinds": "registrations,changes"} for n in range(40)])
+    for details in (full, Details(row(), webinar_model(), None, None, {}, None, None, [])):
         message = details_message(details)
         validate_message(message)
         assert_safe(message)
