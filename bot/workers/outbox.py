@@ -6,6 +6,7 @@ and skips a channel's items until then, so one busy channel never delays the oth
 Alerts (method "alert") are what makes a registration rush readable: while they wait for their channel's slot they
 pile up, and everything pending for the same channel and thread goes out as ONE digest post. Every alert in it is
 marked sent with that post, so each is counted exactly once and a quiet channel still gets one post per event.
+Updates of one message (a registration card's live count) coalesce the same way: only the newest is sent.
 """
 
 from __future__ import annotations
@@ -38,18 +39,22 @@ class OutboxSender:
         taken: set[int] = set()
         sent = 0
         for item in due:
-            if item["id"] in taken or self.next_slot.get(item["channel_id"], 0) > self.clock():
+            lane = _lane(item)
+            if item["id"] in taken or self.next_slot.get(lane, 0) > self.clock():
                 continue
-            batch = _same_thread_alerts(item, due) if item["method"] == "alert" else [item]
+            batch = _coalesce(item, due)
             taken.update(i["id"] for i in batch)
-            self.next_slot[item["channel_id"]] = self.clock() + self.interval
+            self.next_slot[lane] = self.clock() + self.interval
             sent += await self.send(batch)
         return sent > 0
 
     async def send(self, batch: list[dict]) -> bool:
+        """Send one call for the batch: a single item, a digest of alerts, or the newest of several updates."""
         first = batch[0]
         method, payload = first["method"], first["payload"]
-        if method == "alert":
+        if method == "chat.update":
+            payload = batch[-1]["payload"]
+        elif method == "alert":
             method = "chat.postMessage"
             payload = _single(payload) if len(batch) == 1 else digest_message([i["payload"] for i in batch])
         try:
@@ -73,7 +78,7 @@ class OutboxSender:
             headers = {k.lower(): v for k, v in (error.response.headers or {}).items()}
             wait = float(headers.get("retry-after", 1))
             until = self.clock() + wait
-            self.next_slot[channel] = until
+            self.next_slot[_lane(batch[0])] = until
             queues.postpone_channel(self.runtime.db, channel, until)
             self.runtime.stats["slack_rate_limited"] += 1
             return
@@ -94,10 +99,21 @@ class OutboxSender:
                           MAX_ATTEMPTS, reason)
 
 
-def _same_thread_alerts(item: dict, due: list[dict]) -> list[dict]:
-    thread = item["payload"].get("thread_ts")
-    return [i for i in due if i["method"] == "alert" and i["channel_id"] == item["channel_id"]
-            and i["payload"].get("thread_ts") == thread]
+def _lane(item: dict) -> str:
+    """Pacing lanes: posts to a channel (~1/s), and edits of its messages, which Slack limits separately."""
+    return item["channel_id"] + (":update" if item["method"] == "chat.update" else "")
+
+
+def _coalesce(item: dict, due: list[dict]) -> list[dict]:
+    """What goes out together with `item`: alerts of the same thread, or later updates of the same message."""
+    if item["method"] == "alert":
+        thread = item["payload"].get("thread_ts")
+        return [i for i in due if i["method"] == "alert" and i["channel_id"] == item["channel_id"]
+                and i["payload"].get("thread_ts") == thread]
+    if item["method"] == "chat.update":
+        return [i for i in due if i["method"] == "chat.update" and i["channel_id"] == item["channel_id"]
+                and i["payload"].get("ts") == item["payload"].get("ts")]
+    return [item]
 
 
 def _single(payload: dict) -> dict:

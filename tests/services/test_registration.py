@@ -188,4 +188,5 @@ def test_cards_are_updated_only_when_their_content_changes(stack):
     assert len(keys) == 2 and len(set(keys)) == 2 and all(":C0MARKETING:v" in key for key in keys)
     stack.slack.wait_for(lambda: [m for m in stack.slack.messages("C0MARKETING") if m["text"] ==
                                   "Register for Counted" and m.get("edited") and "0 registered" in str(m["blocks"])])
-    assert sum(c.method == "chat.update" and c.args["channel"] == "C0MARKETING" for c in stack.slack.calls) == 2
+    # Updates of one card waiting together coalesce into the newest (the outbox sends 1 or 2 calls by timing)
+    assert sum(c.method == "chat.update" and c.args["channel"] == "C0MARKETING" for c in stack.slack.calls) in (1, 2)
