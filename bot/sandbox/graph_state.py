@@ -255,6 +255,7 @@ class Session:
     start: dict
     end: dict
     join_web_url: str
+    video_on_demand_web_url: str | None = None   # set by a test or the demo: the recording was published
 
     def to_graph(self, registrant_token: str | None = None) -> dict:
         url = self.join_web_url
@@ -299,6 +300,7 @@ class Webinar:
     is_manual_approval_enabled: bool = False
     questions: dict[str, Question] = field(default_factory=dict)
     registrations: dict[str, Registration] = field(default_factory=dict)
+    ids_by_email: dict[str, list[str]] = field(default_factory=dict)   # lower-cased e-mail -> registration ids
     presenters: dict[str, Presenter] = field(default_factory=dict)
     reports: list[AttendanceReport] = field(default_factory=list)
 
@@ -691,6 +693,7 @@ class GraphState:
             external=self._external_registration(body.get("externalRegistrationInformation")),
         )
         webinar.registrations[registration.id] = registration
+        webinar.ids_by_email.setdefault(registration.email.lower(), []).append(registration.id)
         self._notify_registration(webinar, registration, "created")
         return registration
 
@@ -705,8 +708,8 @@ class GraphState:
 
     @staticmethod
     def _live_registration(webinar: Webinar, email: str) -> Registration | None:
-        return next((r for r in webinar.registrations.values()
-                     if r.email.lower() == email.lower() and r.status != "canceled"), None)
+        candidates = (webinar.registrations[i] for i in webinar.ids_by_email.get(email.lower(), ()))
+        return next((r for r in candidates if r.status != "canceled"), None)
 
     @staticmethod
     def _external_registration(value: object) -> dict | None:

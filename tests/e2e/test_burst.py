@@ -41,7 +41,7 @@ def test_burst_is_digested_and_every_registrant_counted_once():
         def counted():
             return registrations_posted(stack.slack.messages(CHANNEL))
 
-        stack.slack.wait_for(lambda: counted() >= BURST, 90)
+        stack.slack.wait_for(lambda: counted() >= BURST, 90, interval=0.25)
         stack.graph.wait_idle(10)
         posts = stack.slack.messages(CHANNEL)
         assert counted() == BURST
