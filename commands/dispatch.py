@@ -15,11 +15,13 @@ from commands import (
     presenters,
     questions,
     registration,
+    remind,
     reports,
     webinar_lifecycle,
     webinar_lists,
 )
 from commands.parser import Command, parse
+from commands.picker import pick_webinar
 from commands.safety import user_errors
 
 HANDLERS = {
@@ -45,7 +47,16 @@ HANDLERS = {
     # registration
     "share": registration.share_command,
     "register": registration.register_command,
+    # own communications
+    "remind": remind.remind_command,
 }
+
+
+# Subcommands about one webinar. Typed without one, they open a picker first: of the user's own webinars, or of
+# every published one for `register` (attendees). The picker then runs the handler with the choice.
+PICK_SCOPE = {name: "mine" for name in ("follow", "unfollow", "registrants", "attendance", "export", "edit",
+                                        "publish", "cancel", "show", "presenters", "questions", "share", "remind")}
+PICK_SCOPE["register"] = "published"
 
 
 async def webinar_command(ack, command, respond, context):
@@ -57,6 +68,9 @@ async def webinar_command(ack, command, respond, context):
         return
     await ack()
     async with user_errors(respond, context["runtime"], command.get("user_id")):
+        if parsed.name in PICK_SCOPE and not parsed.webinar:
+            await pick_webinar(parsed, command, context["runtime"], parsed.name, scope=PICK_SCOPE[parsed.name])
+            return
         await handler(parsed, command, respond, context["runtime"])
 
 

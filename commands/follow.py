@@ -8,10 +8,6 @@ from commands.parser import Command
 
 
 async def follow_command(cmd: Command, command: dict, respond, runtime) -> None:
-    if not cmd.webinar:
-        await respond(response_type="ephemeral", text="Which webinar? For example: "
-                      "`/webinar follow w3 #channel registrations`. `/webinar list` shows handles.")
-        return
     channel = cmd.channel or command["channel_id"]
     result = await service.follow(runtime, webinar_ref=cmd.webinar, channel_id=channel,
                                   kinds=service.kinds_from_words(cmd.words), slack_user=command["user_id"])
@@ -21,9 +17,6 @@ async def follow_command(cmd: Command, command: dict, respond, runtime) -> None:
 
 
 async def unfollow_command(cmd: Command, command: dict, respond, runtime) -> None:
-    if not cmd.webinar:
-        await respond(response_type="ephemeral", text="Which webinar? For example: `/webinar unfollow w3 #channel`.")
-        return
     channel = cmd.channel or command["channel_id"]
     removed = await service.unfollow(runtime, webinar_ref=cmd.webinar, channel_id=channel,
                                      slack_user=command["user_id"])

@@ -12,7 +12,6 @@ from bot.services.runtime import Runtime
 from bot.ui.webinar_forms import FormMeta, notice_modal, webinar_modal
 from commands.modals import open_then_fill
 from commands.parser import Command
-from commands.picker import pick_webinar
 
 
 async def create_command(cmd: Command, command: dict, respond, runtime: Runtime) -> None:
@@ -32,9 +31,6 @@ async def open_create_modal(runtime: Runtime, user: str, trigger_id: str, *, ori
 
 
 async def edit_command(cmd: Command, command: dict, respond, runtime: Runtime) -> None:
-    if not cmd.webinar:
-        await pick_webinar(cmd, command, runtime, "edit")
-        return
     await open_edit_modal(runtime, command["user_id"], command["trigger_id"], cmd.webinar)
 
 

@@ -1,12 +1,7 @@
 """Ask "which webinar?" when a subcommand was typed without one, then run that subcommand with the answer.
 
-For any subcommand handler (signature `(cmd, command, respond, runtime)`), start with:
-
-    if not cmd.webinar:
-        await pick_webinar(cmd, command, runtime, "follow")          # or scope="published" for attendees
-        return
-
-The picker opens at once (inside Slack's 3-second trigger window) with a loading view, then lists the user's
+`commands.dispatch` calls it for every subcommand listed in its `PICK_SCOPE` that was typed without a webinar,
+so handlers can count on `cmd.webinar`. The picker opens at once (inside Slack's 3-second trigger window) with a loading view, then lists the user's
 webinars. When the user submits it, the handler registered under `next_subcommand` in `commands.dispatch.HANDLERS`
 runs again with the chosen webinar's Graph id in `cmd.webinar`, the same `#channel` and words, a fresh
 `trigger_id` (so it can open its own modal) and a `respond` that still answers in the original conversation

@@ -10,15 +10,11 @@ from bot.ui.presenters import presenters_view
 from bot.ui.webinar_forms import notice_modal
 from commands.modals import failure_view, open_then_fill, update_quietly
 from commands.parser import Command
-from commands.picker import pick_webinar
 
 LOADING = notice_modal("Presenters", "Loading presenters from Microsoft Teams…", callback_id=OrgView.PRESENTERS)
 
 
 async def presenters_command(cmd: Command, command: dict, respond, runtime: Runtime) -> None:
-    if not cmd.webinar:
-        await pick_webinar(cmd, command, runtime, "presenters")
-        return
     await open_presenters_modal(runtime, command["user_id"], command["trigger_id"], cmd.webinar)
 
 

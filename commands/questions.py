@@ -10,16 +10,12 @@ from bot.ui.questions import questions_view
 from bot.ui.webinar_forms import notice_modal
 from commands.modals import failure_view, open_then_fill, update_quietly
 from commands.parser import Command
-from commands.picker import pick_webinar
 
 LOADING = notice_modal("Registration questions", "Loading the questions from Microsoft Teams…",
                        callback_id=OrgView.QUESTIONS)
 
 
 async def questions_command(cmd: Command, command: dict, respond, runtime: Runtime) -> None:
-    if not cmd.webinar:
-        await pick_webinar(cmd, command, runtime, "questions")
-        return
     await open_questions_modal(runtime, command["user_id"], command["trigger_id"], cmd.webinar)
 
 

@@ -11,14 +11,10 @@ from bot.services import registration as service
 from bot.ui import registration as ui
 from bot.ui.mrkdwn import escape
 from commands.parser import Command
-from commands.picker import pick_webinar
 from commands.safety import user_errors
 
 
 async def share_command(cmd: Command, command: dict, respond, runtime) -> None:
-    if not cmd.webinar:
-        await pick_webinar(cmd, command, runtime, "share")
-        return
     channel = cmd.channel or command["channel_id"]
     webinar = await cards.share(runtime, webinar_ref=cmd.webinar, channel_id=channel, slack_user=command["user_id"])
     await respond(response_type="ephemeral",
@@ -27,9 +23,6 @@ async def share_command(cmd: Command, command: dict, respond, runtime) -> None:
 
 
 async def register_command(cmd: Command, command: dict, respond, runtime) -> None:
-    if not cmd.webinar:
-        await pick_webinar(cmd, command, runtime, "register", scope="published")
-        return
     await open_register_modal(runtime, trigger_id=command["trigger_id"], slack_user=command["user_id"],
                               webinar_ref=cmd.webinar, channel_id=command.get("channel_id"))
 

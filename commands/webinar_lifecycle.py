@@ -18,15 +18,11 @@ from bot.services.runtime import Runtime
 from bot.ui.mrkdwn import escape
 from bot.ui.webinar_cards import cancel_prompt, dm_card, share_modal
 from commands.parser import Command
-from commands.picker import pick_webinar
 
 log = logging.getLogger(__name__)
 
 
 async def publish_command(cmd: Command, command: dict, respond, runtime: Runtime) -> None:
-    if not cmd.webinar:
-        await pick_webinar(cmd, command, runtime, "publish")
-        return
     text = await publish_and_tell(runtime, command["user_id"], cmd.webinar, origin="slack:command")
     await respond(response_type="ephemeral", text=text)
 
@@ -49,9 +45,6 @@ async def publish_and_tell(runtime: Runtime, user: str, ref: str, *, origin: str
 
 async def cancel_command(cmd: Command, command: dict, respond, runtime: Runtime) -> None:
     """Cancelling cannot be undone, so the command only asks; the button (with its confirm dialog) cancels."""
-    if not cmd.webinar:
-        await pick_webinar(cmd, command, runtime, "cancel")
-        return
     user = command["user_id"]
     row = await webinars.resolve(runtime, cmd.webinar, user)
     organize.require(runtime, row, user, organize.ORGANIZER_ONLY, "cancel")

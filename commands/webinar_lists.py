@@ -8,7 +8,6 @@ from bot.services.runtime import Runtime
 from bot.ui.mrkdwn import escape
 from bot.ui.webinar_cards import details_message, list_message
 from commands.parser import Command
-from commands.picker import pick_webinar
 
 
 async def list_command(cmd: Command, command: dict, respond, runtime: Runtime) -> None:
@@ -24,8 +23,5 @@ async def list_command(cmd: Command, command: dict, respond, runtime: Runtime) -
 
 
 async def show_command(cmd: Command, command: dict, respond, runtime: Runtime) -> None:
-    if not cmd.webinar:
-        await pick_webinar(cmd, command, runtime, "show")
-        return
     details = await listing.show(runtime, command["user_id"], cmd.webinar)
     await respond(response_type="ephemeral", **details_message(details))

@@ -7,6 +7,7 @@ import re
 from bot.services import exports, files, webinars
 from bot.services.errors import NotAllowed, UserFacingError
 from bot.services.runtime import Runtime
+from bot.ui.mrkdwn import escape
 from storage import attendance, audit
 
 
@@ -29,7 +30,7 @@ async def send_attendance_csv(runtime: Runtime, report_id: str, slack_user: str,
     content = (exports.no_shows_csv(runtime, webinar_id, report_id) if no_shows
                else exports.attendees_csv(runtime, report_id))
     await files.send_to_user(runtime, slack_user, f"{_slug(webinar['title'])}-{kind}.csv", content,
-                             f"{kind.capitalize()} of {webinar['title']}")
+                             f"{kind.capitalize()} of {escape(webinar['title'])}")
     audit.record(runtime.db, slack_user, f"export {kind}", webinar_id, report_id)
 
 
@@ -38,6 +39,6 @@ async def send_registrations_csv(runtime: Runtime, webinar_ref: str, slack_user:
     require_organizer(runtime, webinar, slack_user)
     content = await exports.registrations_csv(runtime, webinar["id"])
     await files.send_to_user(runtime, slack_user, f"{_slug(webinar['title'])}-registrations.csv", content,
-                             f"Registrations of {webinar['title']}")
+                             f"Registrations of {escape(webinar['title'])}")
     audit.record(runtime.db, slack_user, "export registrations", webinar["id"])
     return webinar
