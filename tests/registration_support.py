@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
 from bot.graph import bodies
-from bot.graph.client import GraphClient
 from bot.graph.models import PREDEFINED_QUESTION_TYPE
-from bot.graph.tokens import SandboxTokenSource
-from bot.sandbox import directory, slack_requests
+from bot.sandbox import directory, driver
+from bot.sandbox.driver import graph_call, user_payload
 
 DIANE = directory.ORGANIZER.slack_id
 KENNETH = directory.CO_ORGANIZER.slack_id
@@ -35,13 +33,6 @@ QUESTIONS = [
     ({"@odata.type": PREDEFINED_QUESTION_TYPE, "label": "jobTitle", "isRequired": True}, "Engineer",
      {"value": "Engineer"}),
 ]
-
-
-def graph_call(stack, fn):
-    async def run():
-        async with GraphClient(stack.graph_url, SandboxTokenSource()) as graph:
-            return await fn(graph)
-    return asyncio.run(run())
 
 
 def create_webinar(stack, title="Launch <review> & *Q&A*", *, questions=(), publish=True,
@@ -70,13 +61,7 @@ def configure(stack, webinar_id: str, **config) -> dict:
 
 
 def post_interaction(stack, payload: dict) -> httpx.Response:
-    body = slack_requests.interactivity(payload)
-    return httpx.post(f"{stack.app_url}/slack/events", content=body, headers=slack_requests.signed_headers(body),
-                      timeout=10)
-
-
-def _user(user: str) -> dict:
-    return {"id": user, "team_id": directory.TEAM_ID, "username": user.lower(), "name": user.lower()}
+    return driver.post(stack, payload)
 
 
 def click(stack, user: str, action_id: str, value: str, *, channel: str = CHANNEL, message_ts: str = "1.000001",
@@ -86,7 +71,7 @@ def click(stack, user: str, action_id: str, value: str, *, channel: str = CHANNE
         container = {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False}
     else:
         container = {"type": "view", "view_id": view["id"]}
-    payload = {"type": "block_actions", "user": _user(user), "team": {"id": directory.TEAM_ID},
+    payload = {"type": "block_actions", "user": user_payload(user), "team": {"id": directory.TEAM_ID},
                "api_app_id": "A0WEBINARBOT", "trigger_id": stack.slack.issue_trigger_id(), "container": container,
                "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
                             "action_ts": str(time.time())}]}
@@ -99,28 +84,14 @@ def click(stack, user: str, action_id: str, value: str, *, channel: str = CHANNE
 
 
 def state_for(view: dict, answers: dict[str, object]) -> dict:
-    """`view.state.values` as Slack sends it, from block_id -> answer (a string, or a list for multi-choice)."""
-    values = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element, answer = block["element"], answers.get(block["block_id"])
-        kind = element["type"]
-        if kind in ("plain_text_input", "email_text_input"):
-            state = {"type": kind, "value": answer}
-        elif kind in ("radio_buttons", "static_select"):
-            option = next((o for o in element["options"] if o["value"] == answer), None)
-            state = {"type": kind, "selected_option": option}
-        else:  # checkboxes, multi_static_select
-            state = {"type": kind, "selected_options": [o for o in element["options"] if o["value"] in (answer or [])]}
-        values[block["block_id"]] = {element["action_id"]: state}
-    return {"values": values}
+    """`view.state` as Slack sends it, from block_id -> answer (a string, or a list for multi-choice)."""
+    return {"values": driver.state_for(view, answers)}
 
 
 def submit(stack, user: str, view: dict, answers: dict[str, object]) -> httpx.Response:
     """The view_submission of `view` (as the stand-in holds it) with these answers."""
     submitted = {**view, "state": state_for(view, answers)}
-    payload = {"type": "view_submission", "user": _user(user), "team": {"id": directory.TEAM_ID},
+    payload = {"type": "view_submission", "user": user_payload(user), "team": {"id": directory.TEAM_ID},
                "api_app_id": "A0WEBINARBOT", "trigger_id": stack.slack.issue_trigger_id(), "view": submitted}
     return post_interaction(stack, payload)
 

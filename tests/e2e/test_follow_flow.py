@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -10,9 +9,8 @@ import httpx
 import pytest
 
 from bot.graph import bodies
-from bot.graph.client import GraphClient
-from bot.graph.tokens import SandboxTokenSource
 from bot.sandbox import directory
+from bot.sandbox.driver import graph_call
 from bot.sandbox.feed import sections
 from bot.sandbox.stack import SandboxStack
 from bot.ui.validate import validate_message
@@ -26,13 +24,6 @@ DIANE, KENNETH, ADELE = directory.ORGANIZER.slack_id, directory.CO_ORGANIZER.sla
 def stack():
     with SandboxStack() as running:
         yield running
-
-
-def graph_call(stack, fn):
-    async def run():
-        async with GraphClient(stack.graph_url, SandboxTokenSource()) as graph:
-            return await fn(graph)
-    return asyncio.run(run())
 
 
 def create_published_webinar(stack, title="Quarterly <launch> & *review*") -> str:
