@@ -26,7 +26,7 @@ from bot.workers.inbox import process_inbox
 from bot.workers.loop import Worker
 from bot.workers.outbox import OutboxSender
 from bot.workers.scheduler import Scheduler
-from listeners import auth_callback, graph_webhooks, register_listeners
+from listeners import auth_callback, graph_webhooks, mail_unsubscribe, register_listeners, slack_guard
 from storage import open_database, queues
 from storage.db import is_writable
 
@@ -64,8 +64,10 @@ def create_app(settings: Settings, *, tokens: TokenSource | None = None, start_w
             await graph.aclose()
             db.close()
 
+    signing_secret = None if settings.slack_app_token else settings.slack_signing_secret
+
     async def slack_events(request: Request):
-        return await slack_handler.handle(request)
+        return await slack_guard.refusal(request, signing_secret) or await slack_handler.handle(request)
 
     async def healthz(request: Request):
         writable = is_writable(db)
@@ -82,6 +84,7 @@ def create_app(settings: Settings, *, tokens: TokenSource | None = None, start_w
             Route("/graph/lifecycle", graph_webhooks.lifecycle, methods=["POST"]),
             Route("/auth/callback", auth_callback.auth_callback, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/mail/unsubscribe", mail_unsubscribe.unsubscribe, methods=["GET", "POST"]),
         ],
         lifespan=lifespan,
     )

@@ -102,3 +102,12 @@ class Reg(StrEnum):
     EMAIL = "reg-email"
     QUESTION = "reg-q:"                  # block_id prefix; the Graph question id follows
     ANSWER = "reg-answer"                # action_id of every question's element
+
+
+# --- own communications (reminders, registrant notices, follow-ups) ----------------------------------------
+
+
+class Notice(StrEnum):
+    """Inputs of the create/edit modal for webinar-bot's own messages (block_id and action_id alike)."""
+    REMINDERS = "notice-reminders"       # multi-select of lead times (minutes)
+    FOLLOW_UPS = "notice-follow-ups"     # checkboxes: thank attendees, tell no-shows we missed them

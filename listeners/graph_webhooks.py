@@ -1,15 +1,20 @@
 """HTTP endpoints Graph calls: `/graph/notifications` and `/graph/lifecycle`.
 
 Both answer the subscription validation handshake, and otherwise validate, persist and answer 202, well inside
-Graph's 3-second allowance. Bad bodies get 400 and nothing is stored.
+Graph's 3-second allowance. Bad bodies get 400 and nothing is stored; a locked database gets 503 (Graph retries).
 """
 
 from __future__ import annotations
+
+import logging
+import sqlite3
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from bot.services.ingest import MalformedNotification, ingest, parse_collection
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_VALIDATION_TOKEN = 4096
@@ -34,7 +39,14 @@ async def _receive(request: Request, kind: str) -> Response:
         items = parse_collection(raw, kind)
     except MalformedNotification as error:
         return _bad_request(str(error))
-    result = ingest(request.app.state.runtime, items, kind)
+    try:
+        result = ingest(request.app.state.runtime, items, kind)
+    except sqlite3.OperationalError as error:
+        # The database is locked (a backup, a long admin query) past the busy timeout: nothing was stored, so
+        # say so. Graph redelivers after a 5xx (for hours), whereas a 202 would make it forget the notification.
+        log.warning("notification not stored, database unavailable: %s", error)
+        return JSONResponse({"error": "unavailable", "detail": "storage busy, retry later"}, status_code=503,
+                            headers={"Retry-After": "5"})
     return JSONResponse({"accepted": result.accepted}, status_code=202)
 
 

@@ -33,7 +33,15 @@ def open_database(path: str, *, run_migrations: bool = True) -> sqlite_utils.Dat
 
 @contextmanager
 def transaction(db: sqlite_utils.Database):
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on error: takes the write lock up front so it can't deadlock."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on error: takes the write lock up front so it can't deadlock.
+
+    Inside another transaction it is a savepoint: the outer one decides, so a caller can make several repository
+    writes (a mirror change and the alerts it implies) land together or not at all.
+    """
+    if db.conn.in_transaction:
+        with _savepoint(db):
+            yield db
+        return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
@@ -41,6 +49,18 @@ def transaction(db: sqlite_utils.Database):
         db.conn.execute("ROLLBACK")
         raise
     db.conn.execute("COMMIT")
+
+
+@contextmanager
+def _savepoint(db: sqlite_utils.Database):
+    db.conn.execute("SAVEPOINT nested")
+    try:
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK TO nested")
+        db.conn.execute("RELEASE nested")
+        raise
+    db.conn.execute("RELEASE nested")
 
 
 def now_iso() -> str:

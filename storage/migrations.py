@@ -187,6 +187,35 @@ CREATE TABLE IF NOT EXISTS attendance (
 );
 CREATE INDEX IF NOT EXISTS attendance_by_webinar ON attendance(webinar_id);
 """),
+    (6, "own communications: reminder and follow-up choices, registrant details, calendar sequences, opt-outs", """
+CREATE TABLE IF NOT EXISTS communication_settings (
+    webinar_id      TEXT PRIMARY KEY REFERENCES webinars(id) ON DELETE CASCADE,
+    reminder_leads  TEXT NOT NULL,      -- JSON list of minutes before the start; [] means reminders off
+    thank_attendees INTEGER NOT NULL DEFAULT 1,
+    missed_you      INTEGER NOT NULL DEFAULT 1,
+    updated_at      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS registrant_details (
+    registration_id TEXT PRIMARY KEY,
+    webinar_id      TEXT NOT NULL REFERENCES webinars(id) ON DELETE CASCADE,
+    time_zone       TEXT,               -- preferredTimezone as Graph gives it (a Windows zone name)
+    language        TEXT,
+    referrer        TEXT,               -- externalRegistrationInformation.referrer
+    join_url        TEXT,               -- the registrant's personal joinWebUrl, once fetched
+    updated_at      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS calendar_sequences (
+    webinar_id      TEXT PRIMARY KEY REFERENCES webinars(id) ON DELETE CASCADE,
+    sequence        INTEGER NOT NULL DEFAULT 0,   -- .ics SEQUENCE of the latest REQUEST
+    last_change     TEXT                          -- event key that raised it, so a replay doesn't raise it again
+);
+CREATE TABLE IF NOT EXISTS mail_opt_outs (
+    registration_id TEXT PRIMARY KEY,
+    webinar_id      TEXT,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reminders_due ON reminders(status, fire_at);
+"""),
 ]
 
 

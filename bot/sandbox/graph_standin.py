@@ -22,6 +22,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import random
 import re
 import threading
 import uuid
@@ -74,6 +75,13 @@ class Faults:
         self.latency = 0.0
         self._queue: list[_Fault] = []
         self._lock = threading.Lock()
+        self._random: tuple[random.Random, float, str | None] | None = None
+
+    def at_random(self, rate: float, retry_after: str | None = "0.5", seed: int = 0) -> None:
+        """From now on a share ``rate`` of requests (not otherwise faulted) answer 429 or 503, half each, drawn
+        from a seeded generator so a run can be repeated; ``rate=0`` stops it."""
+        with self._lock:
+            self._random = (random.Random(seed), rate, retry_after) if rate else None
 
     def throttle(self, count: int = 1, retry_after: str | None = "2.128", path: str | None = None) -> None:
         self._add(429, count, retry_after, path)
@@ -94,11 +102,16 @@ class Faults:
                     if fault.remaining <= 0:
                         self._queue.remove(fault)
                     return fault.status, fault.retry_after
+            if self._random is not None:
+                rng, rate, retry_after = self._random
+                if rng.random() < rate:
+                    return rng.choice((429, 503)), retry_after
         return None
 
     def clear(self) -> None:
         with self._lock:
             self._queue.clear()
+            self._random = None
         self.latency = 0.0
 
 
@@ -119,6 +132,7 @@ class Outbox:
         self.batch_window = 0.02
         self.retries = 3
         self.retry_backoff = 0.05
+        self.max_backoff: float | None = None  # cap on the wait between two attempts (None: keep doubling)
         self.timeout = 3.0  # Graph's allowance for a delivery
         self.handshake_timeout = 10.0  # and for the validation handshake
         self.deliveries: list[dict] = []
@@ -162,7 +176,8 @@ class Outbox:
                 if status is not None and 200 <= status < 300:
                     return
                 if attempt <= self.retries:
-                    await asyncio.sleep(self.retry_backoff * 2 ** (attempt - 1))
+                    delay = self.retry_backoff * 2 ** (attempt - 1)
+                    await asyncio.sleep(min(delay, self.max_backoff) if self.max_backoff else delay)
 
     async def validate(self, url: str) -> str | None:
         """The validation handshake (§5.2 step 2). Returns why the endpoint failed it, or None when it passed.
@@ -647,7 +662,8 @@ async def list_sessions(call: Call) -> Reply:
 @route("GET", WEBINAR + "/sessions/{session}")
 async def get_session(call: Call) -> Reply:
     session = call.standin.session(call.args["webinar"], call.args["session"])
-    return entity(call, f"{webinar_path(call)}/sessions", session.to_graph())
+    full = session.to_graph() | {"videoOnDemandWebUrl": session.video_on_demand_web_url}  # not in summaries
+    return entity(call, f"{webinar_path(call)}/sessions", full)
 
 
 @route("GET", REPORTS)

@@ -25,6 +25,7 @@ import itertools
 import json
 import math
 import mimetypes
+import random
 import re
 import threading
 import time
@@ -266,6 +267,8 @@ class SlackStandin:
         self._uploads: dict[str, UploadedFile] = {}
         self._buckets: dict[str, _TokenBucket] = {}
         self._faults: dict[str, deque[SlackRefusal]] = {}
+        self._random_faults: tuple[random.Random, float, frozenset[str] | None] | None = None
+        self.latency = 0.0  # seconds every Web API call waits before it is answered (outside the lock)
         self._triggers_used: set[str] = set()
         self._triggers_expired: set[str] = set()
         self._triggers_issued: dict[str, tuple[float, str | None]] = {}
@@ -373,6 +376,13 @@ class SlackStandin:
         """Make the next ``count`` calls of ``method`` answer 429 with ``Retry-After: retry_after``."""
         self._queue_fault(method, count, lambda: self._ratelimited(retry_after))
 
+    def fail_at_random(self, rate: float, *, seed: int = 0, methods: Iterable[str] | None = None) -> None:
+        """From now on a share ``rate`` of calls (of ``methods``, default all) answer 429 ``ratelimited`` (Retry-After
+        1) or 503 ``service_unavailable``, half each, from a seeded generator; ``rate=0`` stops it."""
+        with self.lock:
+            chosen = frozenset(methods) if methods is not None else None
+            self._random_faults = (random.Random(seed), rate, chosen) if rate else None
+
     def issue_trigger_id(self, view_id: str | None = None) -> str:
         """A fresh trigger id, as Slack puts in a command or interaction payload; it expires after 3 s of ``clock``.
 
@@ -450,6 +460,10 @@ class SlackStandin:
         faults = self._faults.get(method)
         if faults:
             raise faults.popleft()
+        if self._random_faults is not None:
+            rng, rate, methods = self._random_faults
+            if (methods is None or method in methods) and rng.random() < rate:
+                raise self._ratelimited(1) if rng.random() < 0.5 else SlackRefusal("service_unavailable", status=503)
         return {"ok": True, **handler(args)}, 200, {"x-oauth-scopes": OAUTH_SCOPES}
 
     # -------------------------------------------------------------------------------------------- internal helpers
@@ -1074,6 +1088,8 @@ def create_slack_standin(standin: SlackStandin | None = None) -> Starlette:
 async def _api(request: Request) -> Response:
     standin: SlackStandin = request.app.state.standin
     args, token = await read_call(request)
+    if standin.latency:
+        await asyncio.sleep(standin.latency)
     status, body, headers = standin.handle(
         request.path_params["method"], args, token=token, base_url=str(request.base_url)
     )

@@ -9,8 +9,11 @@ from storage import mirror, queues, routing
 
 
 def route_events(runtime: Runtime, events: list[Event]) -> int:
-    """Queue one post per (event, following channel); the event key makes a replay post nothing new."""
-    queued = 0
+    """Queue one post per (event, following channel); the event key makes a replay post nothing new.
+
+    Returns how many posts the events mean, whether queued now or by an earlier call for the same events (the
+    inbox worker routes inside the mirror's transaction, then `announce` routes again)."""
+    queued = new = 0
     for event in events:
         webinar = mirror.get_webinar(runtime.db, event.webinar_id)
         if webinar is None:
@@ -23,7 +26,8 @@ def route_events(runtime: Runtime, events: list[Event]) -> int:
             key = f"alert:{event.key}:{route['channel_id']}"
             # Registration news may be digested with its neighbours; other news is posted as it is.
             method = "alert" if event.route == "registrations" else "chat.postMessage"
-            queued += queues.enqueue(runtime.db, key, route["channel_id"], method, message)
-    if queued:
+            new += queues.enqueue(runtime.db, key, route["channel_id"], method, message)
+            queued += 1
+    if new:
         runtime.outbox_wakeup.set()
     return queued

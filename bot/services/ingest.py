@@ -54,10 +54,10 @@ def _item_problem(item, kind: str) -> str | None:
         if not isinstance(item.get(key), str) or not item[key]:
             return f"'{key}' must be a non-empty string"
     if kind == "lifecycle":
-        if item.get("lifecycleEvent") not in LIFECYCLE_EVENTS:
+        if not isinstance(item.get("lifecycleEvent"), str) or item["lifecycleEvent"] not in LIFECYCLE_EVENTS:
             return "'lifecycleEvent' is missing or unknown"
         return None
-    if item.get("changeType") not in CHANGE_TYPES:
+    if not isinstance(item.get("changeType"), str) or item["changeType"] not in CHANGE_TYPES:  # lists are unhashable
         return "'changeType' must be created, updated or deleted"
     if not isinstance(item.get("resource"), str):
         return "'resource' must be a string"

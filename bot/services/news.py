@@ -1,4 +1,5 @@
-"""What follows from domain events, in one place: channel alerts, then registration cards kept current.
+"""What follows from domain events, in one place: channel alerts, registration cards kept current, and what
+registrants are told (reminders moved, change notices, follow-ups: `notices`).
 
 Every path that learns about a change calls `announce`: the inbox worker (Graph notifications), the poll
 scheduler, and the organizer's own actions from Slack (which change the mirror before Graph's notification
@@ -8,7 +9,7 @@ arrives, so that notification later finds nothing new: the news must go out from
 from __future__ import annotations
 
 from bot.graph.models import Webinar
-from bot.services import alerts, cards, sync, webinars
+from bot.services import alerts, cards, notices, sync, webinars
 from bot.services.events import Event
 from bot.services.runtime import Runtime
 
@@ -16,6 +17,7 @@ from bot.services.runtime import Runtime
 async def announce(runtime: Runtime, events: list[Event], notification: dict | None = None) -> None:
     alerts.route_events(runtime, events)
     await cards.refresh_after_events(runtime, events, notification)
+    await notices.after_events(runtime, events)
 
 
 async def webinar_changed(runtime: Runtime, webinar: Webinar, organizer_slack_id: str | None = None) -> list[Event]:

@@ -21,7 +21,7 @@ from bot.graph import bodies, timezones
 from bot.graph.errors import Forbidden, GraphError
 from bot.graph.models import Webinar
 from bot.graph.tokens import SignInRequired
-from bot.services import news, people, webinars
+from bot.services import news, people, reminders, webinars
 from bot.services.errors import NotAllowed, UserFacingError
 from bot.services.runtime import Runtime
 from bot.ui.mrkdwn import escape
@@ -121,6 +121,8 @@ class WebinarForm:
     predefined_questions: tuple[str, ...] = ()
     custom_question: str = ""
     card_channel: str | None = None
+    reminder_leads: tuple[int, ...] | None = None   # minutes before the start; None: leave as they are
+    follow_ups: tuple[str, ...] | None = None       # bot.ui.notices THANK / MISSED; None: leave as they are
 
 
 def check_form(form: WebinarForm, *, now: datetime | None = None, original_start: datetime | None = None) -> dict:
@@ -212,6 +214,7 @@ async def create(runtime: Runtime, slack_user: str, form: WebinarForm, *, co_org
         webinar = await runtime.graph.create_webinar(body, user=slack_user)
         entry["target"] = webinar.id
     webinars.save(runtime, webinar, organizer_slack_id=slack_user)
+    reminders.save_preferences(runtime, webinar.id, leads=form.reminder_leads, follow_ups=form.follow_ups)
     problems = await _initial_questions(runtime, slack_user, webinar.id, form, origin)
     if form.card_channel:
         organizer.request_card(runtime.db, webinar.id, form.card_channel, slack_user)
@@ -250,6 +253,7 @@ class EditState:
     current: Webinar                     # fresh from Graph
     co_organizer_slack_ids: tuple[str, ...]
     kept_co_organizers: tuple[tuple[str, str, str], ...]   # (entra id, tenant, name): not in Slack, kept as is
+    choices: reminders.Preferences = reminders.Preferences()   # reminders and follow-ups
 
     @property
     def form(self) -> WebinarForm:
@@ -261,7 +265,8 @@ class EditState:
             end=current.end.to_utc() if current.end else None,
             audience=current.audience if current.audience in ("everyone", "organization") else "organization",
             co_organizers=self.co_organizer_slack_ids,
-            attendee_emails=current.settings.is_attendee_email_notification_enabled is not False)
+            attendee_emails=current.settings.is_attendee_email_notification_enabled is not False,
+            reminder_leads=self.choices.reminder_leads, follow_ups=self.choices.follow_ups)
 
 
 async def load_for_edit(runtime: Runtime, slack_user: str, ref: str) -> EditState:
@@ -281,7 +286,7 @@ async def load_for_edit(runtime: Runtime, slack_user: str, ref: str) -> EditStat
         elif person.id:
             kept.append((person.id, person.tenant_id or runtime.settings.ms_tenant_id,
                          person.display_name or person.id))
-    return EditState(row, current, tuple(slack_ids), tuple(kept))
+    return EditState(row, current, tuple(slack_ids), tuple(kept), reminders.preferences(runtime, row["id"]))
 
 
 async def _slack_id_for(runtime: Runtime, entra_id: str | None) -> str | None:
@@ -316,7 +321,7 @@ async def update(runtime: Runtime, slack_user: str, webinar_id: str, form: Webin
     current = Webinar.from_graph(json.loads(row["raw"]))
     changes = _changes(current, form, co_organizers)
     if not changes:
-        return Updated(row, ())
+        return Updated(row, _save_choices(runtime, row["id"], form))
     if "start_utc" in changes or "end_utc" in changes:
         # Keep the zone Teams already shows the webinar in; the editor's own zone only for an unknown one.
         zone = current.start.time_zone if current.start and current.start.is_zone_known else time_zone
@@ -329,7 +334,15 @@ async def update(runtime: Runtime, slack_user: str, webinar_id: str, form: Webin
     await news.webinar_changed(runtime, updated)
     names = {"displayName": "title", "description": "description", "startDateTime": "start",
              "endDateTime": "end", "coOrganizers": "co-organizers", "settings": "attendee e-mails"}
-    return Updated(mirror.get_webinar(runtime.db, row["id"]), tuple(names[key] for key in body))
+    changed = tuple(names[key] for key in body) + _save_choices(runtime, row["id"], form)
+    return Updated(mirror.get_webinar(runtime.db, row["id"]), changed)
+
+
+def _save_choices(runtime: Runtime, webinar_id: str, form: WebinarForm) -> tuple[str, ...]:
+    """Reminders and follow-ups live in webinar-bot, not in Teams: saved after Graph took the rest."""
+    if reminders.save_preferences(runtime, webinar_id, leads=form.reminder_leads, follow_ups=form.follow_ups):
+        return ("reminders and follow-ups",)
+    return ()
 
 
 def _changes(current: Webinar, form: WebinarForm, co_organizers: list[tuple[str, str]]) -> dict:

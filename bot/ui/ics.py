@@ -28,12 +28,15 @@ class Invitation:
     attendee_name: str | None = None
     attendee_email: str | None = None
     sequence: int = 0             # raise it when the webinar moves, so calendars take the new time
+    method: str = "REQUEST"       # "CANCEL" (same uid, higher sequence) takes the entry out of the calendar
 
 
 def calendar(invitation: Invitation, now: datetime | None = None) -> str:
     """The whole VCALENDAR text, CRLF line ends, folded."""
     stamp = now or datetime.now(UTC)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:REQUEST",
+    cancel = invitation.method == "CANCEL"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
+             f"METHOD:{'CANCEL' if cancel else 'REQUEST'}",
              "BEGIN:VEVENT", f"UID:{escape_text(invitation.uid)}", f"DTSTAMP:{utc(stamp)}",
              f"DTSTART:{utc(invitation.start)}", f"DTEND:{utc(invitation.end)}",
              f"SEQUENCE:{invitation.sequence}", f"SUMMARY:{escape_text(invitation.title)}",
@@ -45,7 +48,7 @@ def calendar(invitation: Invitation, now: datetime | None = None) -> str:
     if invitation.attendee_email:
         lines.append(f"ATTENDEE{_common_name(invitation.attendee_name)};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;"
                      f"RSVP=FALSE:mailto:{invitation.attendee_email}")
-    lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT", "END:VCALENDAR"]
+    lines += [f"STATUS:{'CANCELLED' if cancel else 'CONFIRMED'}", "TRANSP:OPAQUE", "END:VEVENT", "END:VCALENDAR"]
     return "".join(fold(line) + "\r\n" for line in lines)
 
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.ids import OrgBlock, OrgView
+from bot.ids import Notice, OrgBlock, OrgView
 from bot.services.organize import CUSTOM_QUESTION_MAX, DESCRIPTION_MAX, TITLE_MAX, WebinarForm
 from bot.services.questions import LABELS
+from bot.services.reminders import DEFAULT_LEADS
 from bot.ui import private_metadata
 from bot.ui.mrkdwn import escape, plain
+from bot.ui.notices import FOLLOW_UP_LABELS, communication_blocks, read_leads
 
 AUDIENCES = {"organization": "People in my organization", "everyone": "Everyone (public)"}
 ATTENDEE_EMAILS = "teams-emails"
@@ -141,6 +143,8 @@ def webinar_modal(meta: FormMeta, form: WebinarForm | None = None, *, editing: b
     if form is None or form.attendee_emails:
         checkboxes["initial_options"] = [emails]
     blocks.append(input_block(OrgBlock.OPTIONS, "Notifications", checkboxes, optional=True))
+    blocks += communication_blocks(_or_default(form and form.reminder_leads, DEFAULT_LEADS),
+                                   _or_default(form and form.follow_ups, tuple(FOLLOW_UP_LABELS)))
     if not editing:
         blocks += _create_only_blocks(form)
     view = {
@@ -150,6 +154,10 @@ def webinar_modal(meta: FormMeta, form: WebinarForm | None = None, *, editing: b
         "private_metadata": private_metadata.dump(meta), "blocks": blocks,
     }
     return view
+
+
+def _or_default(value, default):
+    return default if value is None else value
 
 
 def _create_only_blocks(form: WebinarForm | None) -> list[dict]:
@@ -219,7 +227,13 @@ def read_webinar_form(values: dict) -> WebinarForm:
         predefined_questions=tuple(field_value(values, OrgBlock.PREDEFINED) or ()),
         custom_question=field_value(values, OrgBlock.CUSTOM_QUESTION) or "",
         card_channel=field_value(values, OrgBlock.CARD_CHANNEL),
+        reminder_leads=read_leads(field_value(values, Notice.REMINDERS)),
+        follow_ups=_tuple_or_none(field_value(values, Notice.FOLLOW_UPS)),
     )
+
+
+def _tuple_or_none(values: list | None) -> tuple | None:
+    return None if values is None else tuple(values)
 
 
 def form_errors(errors: dict[str, str]) -> dict[str, str]:

@@ -7,16 +7,21 @@ Alerts (method "alert") are what makes a registration rush readable: while they 
 pile up, and everything pending for the same channel and thread goes out as ONE digest post. Every alert in it is
 marked sent with that post, so each is counted exactly once and a quiet channel still gets one post per event.
 Updates of one message (a registration card's live count) coalesce the same way: only the newest is sent.
+Mail to registrants (method "mail.send", pseudo-channel "mail") rides the same queue: see `bot.mail.delivery`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 import time
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
+from bot import mail
+from bot.mail import delivery
 from bot.services.runtime import Runtime
 from bot.ui.alerts import digest_message
 from storage import queues
@@ -24,6 +29,7 @@ from storage import queues
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+RECORD_RETRY_SECONDS = 0.5
 BATCH = 2000            # outbox rows looked at per pass; a digest takes every alert of its thread among them
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long", "no_text",
              "invalid_auth", "account_inactive", "message_not_found", "cant_update_message", "user_not_found"}
@@ -44,7 +50,8 @@ class OutboxSender:
                 continue
             batch = _coalesce(item, due)
             taken.update(i["id"] for i in batch)
-            self.next_slot[lane] = self.clock() + self.interval
+            pace = min(self.interval, mail.INTERVAL) if item["method"] == mail.METHOD else self.interval
+            self.next_slot[lane] = self.clock() + pace
             sent += await self.send(batch)
         return sent > 0
 
@@ -52,6 +59,8 @@ class OutboxSender:
         """Send one call for the batch: a single item, a digest of alerts, or the newest of several updates."""
         first = batch[0]
         method, payload = first["method"], first["payload"]
+        if method == mail.METHOD:
+            return await self._send_mail(first)
         if method == "chat.update":
             payload = batch[-1]["payload"]
         elif method == "alert":
@@ -65,10 +74,33 @@ class OutboxSender:
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
             self._retry(batch, f"connection: {error!r}")
             return False
-        queues.mark_sent(self.runtime.db, [i["id"] for i in batch], response.get("ts"))
+        await self._record_sent([i["id"] for i in batch], response.get("ts"))
         self.runtime.stats["slack_sent"] += 1
         self.runtime.stats["alerts_digested"] += len(batch) if len(batch) > 1 else 0
         return True
+
+    async def _record_sent(self, item_ids: list[int], ts: str | None) -> None:
+        """Slack has the message now, so it must be marked sent even while the database is locked (a backup, an
+        admin's query): giving up here would let the next pass post it a second time."""
+        while True:
+            try:
+                queues.mark_sent(self.runtime.db, item_ids, ts)
+                return
+            except sqlite3.OperationalError as error:
+                log.warning("could not record a sent Slack message yet (%s); retrying", error)
+                await asyncio.sleep(RECORD_RETRY_SECONDS)
+
+    async def _send_mail(self, item: dict) -> bool:
+        """Mail goes to the SMTP server (bot.mail.delivery); it is retried for hours, a 5xx fails it at once."""
+        outcome = await delivery.deliver_queued(self.runtime, item["payload"])
+        if outcome.ok:
+            await self._record_sent([item["id"]], None)
+            return True
+        attempts = 1 if outcome.permanent else delivery.MAX_ATTEMPTS
+        at = self.clock() + delivery.retry_delay(item["attempts"])
+        if queues.retry_outbox(self.runtime.db, item["id"], outcome.reason, at, attempts):
+            self.runtime.stats["mail_failed"] += 1
+        return False
 
     def _failed(self, batch: list[dict], error: SlackApiError) -> None:
         channel = batch[0]["channel_id"]

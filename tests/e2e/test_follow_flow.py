@@ -128,4 +128,7 @@ def test_work_survives_a_restart(stack):
     stack.start_app()
     stack.slack.wait_for(lambda: len(feed(stack)) == 1, 15)
     db = open_database(stack.db_path)
-    assert queues.outbox_counts(db) == {"sent": 1}
+    # Slack has the post a moment before the outbox records it as sent
+    stack.slack.wait_for(lambda: queues.outbox_counts(db) == {"sent": 1}, 5)
+    stack.graph.wait_idle(5)
+    assert len(feed(stack)) == 1

@@ -53,7 +53,8 @@ def assert_safe(payload: dict) -> None:
 def test_create_and_edit_modals_round_trip_their_values():
     filled = WebinarForm(title=NASTY, description="x" * 3000, start=START, end=START + timedelta(hours=1),
                          audience="everyone", co_organizers=("U0KENNETH",), attendee_emails=False,
-                         predefined_questions=("street",), custom_question="Why?", card_channel="C0WEBINARS")
+                         predefined_questions=("street",), custom_question="Why?", card_channel="C0WEBINARS",
+                         reminder_leads=(1440, 90), follow_ups=("missed_you",))
     meta = FormMeta(time_zone="America/Los_Angeles", kept=("e" * 36,) * 5)
     for view in (webinar_modal(meta), webinar_modal(meta, filled, error=NASTY),
                  webinar_modal(meta, filled, editing=True, kept_names=(NASTY,))):
