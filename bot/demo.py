@@ -18,6 +18,7 @@ from bot.graph import bodies
 from bot.ids import Action, OrgAction, OrgBlock, OrgView, Reg
 from bot.logs import setup_logging
 from bot.sandbox import directory
+from bot.sandbox.communications import fire_reminders
 from bot.sandbox.driver import (
     click,
     conversation,
@@ -35,6 +36,7 @@ from bot.sandbox.driver import (
 )
 from bot.sandbox.feed import plain as plain_text
 from bot.sandbox.feed import registrations_posted, sections
+from bot.sandbox.mail_standin import SmtpSink
 from bot.sandbox.stack import SandboxStack
 from storage import mirror, open_database
 
@@ -48,8 +50,8 @@ CAPACITY, PORTAL_RUSH = 25, 30
 class Story:
     """One scene per method; each prints what happened and waits for what it caused."""
 
-    def __init__(self, stack: SandboxStack, out, timeout: float = 20.0):
-        self.stack, self.slack, self.out, self.timeout = stack, stack.slack, out, timeout
+    def __init__(self, stack: SandboxStack, sink: SmtpSink, out, timeout: float = 20.0):
+        self.stack, self.slack, self.sink, self.out, self.timeout = stack, stack.slack, sink, out, timeout
         self.step = 0
         self.webinar_id = ""
         self.start = (datetime.now(UTC) + timedelta(days=7)).replace(hour=16, minute=0, second=0, microsecond=0)
@@ -148,6 +150,24 @@ class Story:
         self.wait(lambda: "moved from" in self.feed_text())
         self.say("Diane: /webinar edit → moves it a day later; the channel is told (each reader sees local times)")
 
+    def reminders(self) -> None:
+        fire_reminders(self.stack, self.start - timedelta(minutes=15))
+        self.wait(lambda: "starts in" in self.feed_text())
+        self.wait(lambda: any("Starting in" in s for s in self.sink.subjects("guest0@fabrikam.example")))
+        self.wait(lambda: any("starts in" in m.get("text", "") for m in self.dm(ALEX)))
+        self.say("The clock reaches 15 minutes before the start: the reminder goes out: Alex gets a DM with his "
+                 "join button, #webinars a “starts in 15 minutes” post, the people outside Slack an e-mail")
+
+    def mail(self) -> None:
+        guest = "guest0@fabrikam.example"
+        self.wait(lambda: len(self.sink.to(guest)) >= 2)
+        subjects = self.sink.subjects(guest)
+        calendar = [part for message in self.sink.to(guest) for part in message.walk()
+                    if part.get_content_type() == "text/calendar"]
+        self.say(f"Registrants outside Slack are e-mailed (Teams e-mails are off): {guest} has "
+                 f"{len(subjects)} mails so far ({'; '.join(s.strip() for s in subjects[:2])}), {len(calendar)} with a "
+                 "calendar file")
+
     def end_session(self) -> None:
         db = open_database(self.stack.db_path)
         registered = [r["email"] for r in mirror.registrations_for(db, self.webinar_id) if r["status"] == "registered"]
@@ -179,9 +199,10 @@ class Story:
 def run_demo(out=print, timeout: float = 20.0) -> int:
     setup_logging("ERROR")  # the story is the output; anything that goes wrong still shows, on one line
     started = time.monotonic()
-    with SandboxStack() as stack:
-        out(f"Sandbox: webinar-bot {stack.app_url} · Graph {stack.graph_url} · Slack {stack.slack_server.url}/api/\n")
-        story = Story(stack, out, timeout)
+    with SmtpSink() as sink, SandboxStack(smtp_url=sink.url) as stack:
+        out(f"Sandbox: webinar-bot {stack.app_url} · Graph {stack.graph_url} · Slack {stack.slack_server.url}/api/"
+            f" · SMTP {sink.url.split('?')[0]}\n")
+        story = Story(stack, sink, out, timeout)
         story.create()
         story.presenter()
         story.publish()
@@ -191,6 +212,8 @@ def run_demo(out=print, timeout: float = 20.0) -> int:
         story.portal_rush()
         story.cancel_registration(ADELE)
         story.reschedule()
+        story.mail()
+        story.reminders()
         story.end_session()
         story.csv()
         stack.graph.wait_idle(5)
@@ -228,7 +251,7 @@ def print_summary(story: Story, out, elapsed: float) -> None:
     out(f"  registrations   {', '.join(f'{n} {status}' for status, n in sorted(counts.items()))}")
     out(f"  #webinars       {len(story.feed_messages())} posts for "
         f"{registrations_posted(story.feed_messages())} registrations, plus card updates")
-    out(f"  direct messages {dms} · files {len(story.slack.files)}")
+    out(f"  direct messages {dms} · files {len(story.slack.files)} · e-mails {len(story.sink.received)}")
     out(f"  Slack calls     {sum(calls.values())} ({calls['chat.postMessage']} posts, {calls['chat.update']} "
         f"updates, {calls['views.open'] + calls['views.update']} modal views)")
     out(f"  Graph requests  {len(story.stack.graph.requests)}, notifications delivered "

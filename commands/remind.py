@@ -5,13 +5,9 @@ from __future__ import annotations
 from bot.services import notices, reminders
 from bot.ui.notices import reminder_summary
 from commands.parser import Command
-from commands.picker import pick_webinar
 
 
 async def remind_command(cmd: Command, command: dict, respond, runtime) -> None:
-    if not cmd.webinar:
-        await pick_webinar(cmd, command, runtime, "remind")
-        return
     result = await reminders.remind(runtime, command["user_id"], cmd.webinar, cmd.words)
     if result.webinar["status"] == "published":
         await notices.watch(runtime, result.webinar)   # reminders move only if webinar-bot hears of new times

@@ -17,7 +17,7 @@ def test_demo_runs_the_whole_story_under_a_minute():
     assert time.monotonic() - started < 60
     text = "\n".join(lines)
     for expected in ("/webinar create", "clicks Publish", "/webinar follow", "clicks Register",
-                     "Teams registration page", "Cancel my registration", "/webinar edit", "attendance report",
+                     "Teams registration page", "Cancel my registration", "/webinar edit", "attendance report", "e-mailed", "15 minutes before the start",
                      "No-shows CSV", "#webinars", "Summary"):
         assert expected in text, expected
     assert "new registrations:" in text and "joined the waitlist" in text and "moved off the waitlist" in text

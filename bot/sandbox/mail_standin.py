@@ -1,7 +1,6 @@
 """A local SMTP server for the sandbox: aiosmtpd on 127.0.0.1, keeping every message it accepts.
 
-Used by the tests and available to the demo (`SandboxStack(smtp_url=sink.url)`). aiosmtpd comes with the `test`
-extra, so it is imported only when a sink is made.
+Used by the tests and the demo (`SandboxStack(smtp_url=sink.url)`).
 """
 
 from __future__ import annotations
@@ -10,6 +9,8 @@ import socket
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
 
 
 def free_port() -> int:
@@ -36,8 +37,6 @@ class SmtpSink:
         return f"smtp://127.0.0.1:{self.port}?from=webinars@contoso.example"
 
     def start(self) -> SmtpSink:
-        from aiosmtpd.controller import Controller
-
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
         return self
