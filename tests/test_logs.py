@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import logging
 
-import pytest
-
 from bot.logs import OneLineFormatter, correlation, redact, register_secret
-from bot.sandbox import directory
-from storage import open_database, subscriptions
 
 
 def test_redacts_tokens_and_secrets():
@@ -35,32 +30,4 @@ def test_one_line_with_correlation_id_and_folded_exception():
         correlation.reset(token)
     assert "\n" not in line and "cid=abc123" in line and "failed here" in line and "boom" in line
 
-
-@pytest.mark.timeout(60)
-def test_a_whole_sandbox_run_logs_no_secret():
-    from bot.sandbox.stack import SandboxStack
-    from tests.e2e.test_follow_flow import create_published_webinar, feed, follow, register
-
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(OneLineFormatter())
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        with SandboxStack() as stack:
-            webinar_id = create_published_webinar(stack)
-            follow(stack, webinar_id)
-            register(stack, webinar_id, "Adele", "Vance", "adele@contoso.example")
-            stack.slack.wait_for(lambda: feed(stack), 10)
-            states = [s["client_state"] for s in subscriptions.subscriptions_for(open_database(stack.db_path),
-                                                                                 webinar_id)]
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-    logs = stream.getvalue()
-    assert logs  # the run did log
-    for secret in [directory.SIGNING_SECRET, directory.BOT_TOKEN, "sandbox-client-secret", "sandbox-secret-key",
-                   directory.APP_TOKEN, *states]:
-        assert secret not in logs, secret
+# A whole sandbox run, sign-in included, is checked for secrets in tests/security/test_secrets.py.
