@@ -10,7 +10,10 @@ import sqlite_utils
 
 from storage.migrations import migrate
 
-BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another writer (a backup, an admin query). The app is one event loop, so a wait
+# stalls everything: 2 s keeps a Graph webhook answer (503, redelivered) inside Graph's 3-second allowance and a
+# Slack ack inside its 3 seconds; the queues retry what could not be written.
+BUSY_TIMEOUT_MS = 2000
 
 
 def open_database(path: str, *, run_migrations: bool = True) -> sqlite_utils.Database:
