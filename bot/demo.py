@@ -24,6 +24,7 @@ from bot.sandbox.driver import (
     conversation,
     graph_call,
     has_input,
+    later,
     merge,
     modal,
     multi,
@@ -31,9 +32,11 @@ from bot.sandbox.driver import (
     select,
     state_for,
     submit,
+    text_of,
     users,
     when,
 )
+from bot.sandbox.driver import user as user_choice
 from bot.sandbox.feed import plain as plain_text
 from bot.sandbox.feed import registrations_posted, sections
 from bot.sandbox.mail_standin import SmtpSink
@@ -80,13 +83,19 @@ class Story:
         self.wait(lambda: self.dm(DIANE))
         row = mirror.list_webinars(open_database(self.stack.db_path))[-1]
         self.webinar_id, self.handle = row["id"], row["handle"]
+        self.seen_forms = {form["id"]}
         self.say(f"Diane: /webinar create → form → draft `{self.handle}` in Teams (Teams attendee e-mails off, "
                  "co-organizer Kenneth, 2 registration questions); her DM card offers Publish / Edit / Share / Cancel")
 
     def presenter(self) -> None:
-        body = bodies.presenter_user_body(MEGAN.entra_id)
-        graph_call(self.stack, lambda g: g.create_presenter(self.webinar_id, body, user=DIANE.slack_id))
-        self.say("Diane adds Megan Bowen as presenter")
+        self.stack.slash(f"presenters {self.handle}", user=DIANE.slack_id)
+        presenters = modal(self.stack, OrgView.PRESENTERS, ready=lambda v: "Loading" not in text_of(v))
+        click(self.stack, OrgAction.PRESENTER_ADD_COLLEAGUE, self.webinar_id, user=DIANE.slack_id, view=presenters)
+        form = modal(self.stack, OrgView.PRESENTER_ADD)
+        submit(self.stack, form, user_choice(OrgBlock.PRESENTER_USER, MEGAN.slack_id), DIANE.slack_id)
+        later(self.stack, presenters, lambda v: "Megan Bowen" in text_of(v))
+        self.say("Diane: /webinar presenters → “Add a colleague” → Megan Bowen (her Slack account mapped to "
+                 "Microsoft 365 by e-mail) presents")
 
     def publish(self) -> None:
         card = self.dm(DIANE)[-1]
@@ -189,6 +198,27 @@ class Story:
         rows = upload.content.decode().count("\n") - 1
         self.say(f"Diane clicks “No-shows CSV” → {upload.name} ({rows} rows) arrives in her DM, formula-safe")
 
+    def cancel_another(self) -> None:
+        """The lifecycle's last step, on a second webinar: published, then cancelled from Slack."""
+        self.stack.slash("create", user=DIANE.slack_id)
+        form = modal(self.stack, OrgView.CREATE, ready=lambda v: has_input(v) and v["id"] not in self.seen_forms)
+        start = self.start + timedelta(days=7)
+        submit(self.stack, form, merge(plain(OrgBlock.TITLE, "Office hours"), plain(OrgBlock.DESCRIPTION, ""),
+                                       when(OrgBlock.START, start), when(OrgBlock.END, start + timedelta(hours=1)),
+                                       select(OrgBlock.AUDIENCE, "organization"), users(OrgBlock.CO_ORGANIZERS, []),
+                                       multi(OrgBlock.OPTIONS, [], "checkboxes")), DIANE.slack_id)
+        self.wait(lambda: len(mirror.list_webinars(open_database(self.stack.db_path))) == 2)
+        second = mirror.list_webinars(open_database(self.stack.db_path))[-1]
+        self.stack.slash(f"publish {second['handle']}", user=DIANE.slack_id)
+        self.wait(lambda: self.stack.graph.webinars[second["id"].lower()].status == "published")
+        before = len(self.slack.responses)
+        self.stack.slash(f"cancel {second['handle']}", user=DIANE.slack_id)
+        prompt = self.wait(lambda: len(self.slack.responses) > before and self.slack.responses[-1])
+        click(self.stack, OrgAction.CANCEL, second["id"], user=DIANE.slack_id, message={}, ephemeral=True)
+        self.wait(lambda: self.stack.graph.webinars[second["id"].lower()].status == "canceled")
+        self.say(f"Diane creates “Office hours” (`{second['handle']}`), publishes it, then /webinar cancel → "
+                 f"“{plain_text(prompt['text'])[:60]}…” → confirmed: cancelled in Teams")
+
     def feed_messages(self) -> list[dict]:
         return self.slack.messages(CHANNEL)
 
@@ -216,6 +246,7 @@ def run_demo(out=print, timeout: float = 20.0) -> int:
         story.reminders()
         story.end_session()
         story.csv()
+        story.cancel_another()
         stack.graph.wait_idle(5)
         print_feed(story, out)
         print_summary(story, out, time.monotonic() - started)

@@ -16,7 +16,7 @@ def test_demo_runs_the_whole_story_under_a_minute():
     assert run_demo(lines.append) == 0
     assert time.monotonic() - started < 60
     text = "\n".join(lines)
-    for expected in ("/webinar create", "clicks Publish", "/webinar follow", "clicks Register",
+    for expected in ("/webinar create", "/webinar presenters", "/webinar cancel", "cancelled in Teams", "clicks Publish", "/webinar follow", "clicks Register",
                      "Teams registration page", "Cancel my registration", "/webinar edit", "attendance report", "e-mailed", "15 minutes before the start",
                      "No-shows CSV", "#webinars", "Summary"):
         assert expected in text, expected

@@ -98,3 +98,15 @@ def test_without_join_link_or_organizer_the_event_is_still_complete():
     lines = parse(calendar(invitation(join_url=None, organizer_email=None)))
     names = {name for name, _, _ in lines}
     assert {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"} <= names and "URL" not in names
+
+
+def test_a_real_calendar_library_reads_it():
+    """icalendar (what mail clients' libraries resemble) parses the file back to the same facts."""
+    icalendar = pytest.importorskip("icalendar")
+    parsed = icalendar.Calendar.from_ical(calendar(invitation(), now=datetime(2026, 3, 1, tzinfo=UTC)))
+    (event,) = [c for c in parsed.walk() if c.name == "VEVENT"]
+    assert event.decoded("dtstart") == datetime(2026, 3, 30, 17, 0, tzinfo=UTC)
+    assert event.decoded("dtend") == datetime(2026, 3, 30, 18, 0, tzinfo=UTC)
+    assert str(event["summary"]) == invitation().title
+    assert str(event["uid"]) == "reg-1@webinar-bot"
+    assert JOIN in str(event["description"]) and str(event["url"]) == JOIN
