@@ -182,8 +182,9 @@ class Story:
         registered = [r["email"] for r in mirror.registrations_for(db, self.webinar_id) if r["status"] == "registered"]
         came = registered[: len(registered) * 3 // 4]
         durations = {email: 600 + 120 * n for n, email in enumerate(came[:5])}
+        late = {email: 900 for email in came[5:7]}
         response = httpx.post(f"{self.stack.graph_server.url}/_sandbox/webinars/{self.webinar_id}/end-session",
-                              json={"attendees": came, "durations": durations})
+                              json={"attendees": came, "durations": durations, "late": late})
         assert response.status_code == 201, response.text
         self.wait(lambda: "Attendance for" in self.feed_text())
         self.say(f"The session ends in Teams; its attendance report ({len(came)} of {len(registered)} came) "

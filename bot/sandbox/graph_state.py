@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from urllib.parse import quote
 
+from bot.graph.models import DateTimeTimeZone
 from bot.sandbox import directory
 from bot.sandbox.directory import TENANT_ID, Person
 
@@ -913,10 +914,11 @@ class GraphState:
         """Sandbox control: the session ran and ended; Teams writes an attendance report.
 
         ``attendees`` (e-mails; default: every ``registered`` registrant) attended for ``durations[email]``
-        seconds (default: the scheduled length). The organizer attended throughout.
+        seconds (default: the scheduled length), joining ``late[email]`` seconds after the start (default 0).
+        The organizer attended throughout.
         """
         webinar = self.webinar(webinar_id)
-        check_fields(body, {"attendees", "durations"}, type_name="endSession")
+        check_fields(body, {"attendees", "durations", "late"}, type_name="endSession")
         if webinar.status != "published":
             raise invalid(f"The webinar is {webinar.status}: only a published webinar holds its session.")
         scheduled = scheduled_seconds(webinar.start, webinar.end) or 3600
@@ -924,18 +926,24 @@ class GraphState:
         if not all(isinstance(seconds, int) and seconds > 0 for seconds in durations.values()):
             raise invalid("durations maps e-mail addresses to positive whole seconds.")
         durations = {email.lower(): seconds for email, seconds in durations.items()}
+        late = check_type(body.get("late"), dict, "late") or {}
+        if not all(isinstance(seconds, int) and seconds >= 0 for seconds in late.values()):
+            raise invalid("late maps e-mail addresses to whole seconds after the start.")
+        late = {email.lower(): seconds for email, seconds in late.items()}
         attendees = check_type(body.get("attendees"), list, "attendees")
         if attendees is None:
             attendees = [r.email for r in webinar.registrations.values() if r.status == "registered"]
         length = max([scheduled, *(durations.get(email.lower(), scheduled) for email in attendees)])
-        ended = utc_now()
-        started = ended - timedelta(seconds=length)
+        # The session ran as scheduled (Teams reports the meeting's real times; the sandbox has no clock to wait on)
+        started = DateTimeTimeZone.from_graph(webinar.start).to_utc()
+        ended = started + timedelta(seconds=length)
         organizer = webinar.organizer
         records = [self._attendance_record(organizer.email, "Organizer", user_identity(organizer), length,
                                            started)]
         for email in attendees:
             seconds = durations.get(email.lower(), scheduled)
-            records.append(self._attendee_record(webinar, email, seconds, started))
+            joined = started + timedelta(seconds=late.get(email.lower(), 0))
+            records.append(self._attendee_record(webinar, email, seconds, joined))
         report = AttendanceReport(str(uuid.uuid4()), started, ended, records)
         webinar.reports.append(report)
         session_path = f"{WEBINAR_PATH.format(webinar.id)}/sessions/{webinar.session.id}"

@@ -31,7 +31,8 @@ def ended():
         stack.slack.wait_for(lambda: "Evil" in " ".join(feed(stack)), 10)
         response = httpx.post(f"{stack.graph_server.url}/_sandbox/webinars/{webinar_id}/end-session",
                               json={"attendees": ["adele@contoso.example", "alex@contoso.example"],
-                                    "durations": {"alex@contoso.example": 720}})
+                                    "durations": {"alex@contoso.example": 720},
+                                    "late": {"alex@contoso.example": 900}})
         assert response.status_code == 201
         summary = stack.slack.wait_for(
             lambda: [m for m in stack.slack.messages(CHANNEL) if "Attendance for" in m["text"]], 10)[0]
@@ -57,6 +58,7 @@ def test_summary_counts_registrants_no_shows_and_time(ended):
     assert "2 of 3 registrants came (67%)" in summary["text"]
     assert "*Median time*" in text and "*No-shows (1):*" in text
     assert "Alex Wilber (12 min)" in text
+    assert "*Late joiners (1):* Alex Wilber" in text  # joined 15 minutes after the start
     buttons = [e["action_id"] for b in summary["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert buttons == [Action.ATTENDEES_CSV, Action.NO_SHOWS_CSV]
 
