@@ -216,6 +216,15 @@ CREATE TABLE IF NOT EXISTS mail_opt_outs (
 );
 CREATE INDEX IF NOT EXISTS reminders_due ON reminders(status, fire_at);
 """),
+    (7, "route options: attendance summaries without people's names", """
+CREATE TABLE IF NOT EXISTS route_options (
+    webinar_id      TEXT NOT NULL,
+    channel_id      TEXT NOT NULL,
+    show_names      INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (webinar_id, channel_id),
+    FOREIGN KEY (webinar_id, channel_id) REFERENCES routes(webinar_id, channel_id) ON DELETE CASCADE
+);
+"""),
 ]
 
 

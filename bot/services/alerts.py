@@ -19,7 +19,8 @@ def route_events(runtime: Runtime, events: list[Event]) -> int:
         if webinar is None:
             continue
         for route in routing.routes_for(runtime.db, event.webinar_id, event.route):
-            message = {"channel": route["channel_id"], **alert_message(event, webinar)}
+            message = {"channel": route["channel_id"],
+                       **alert_message(event, webinar, show_names=bool(route["show_names"]))}
             card = routing.card_for(runtime.db, event.webinar_id, route["channel_id"])
             if card:
                 message["thread_ts"] = card["ts"]

@@ -18,32 +18,43 @@ class FollowResult:
     channel_id: str
     kinds: list[str]
     subscriptions_created: int
+    show_names: bool = True
+
+
+NAME_WORDS = {"names": True, "no-names": False}
 
 
 def kinds_from_words(words: list[str]) -> set[str]:
     """`registrations`, `changes`, `attendance` or `all` (the default); unknown words are an error."""
-    chosen = {w.lower() for w in words}
+    chosen = {w.lower() for w in words} - NAME_WORDS.keys()
     if not chosen or "all" in chosen:
         return set(ALL_KINDS)
     unknown = chosen - ALL_KINDS
     if unknown:
         raise UserFacingError(f"I don't know `{sorted(unknown)[0]}`. Follow `registrations`, `changes`, "
-                         "`attendance` or `all`.")
+                              "`attendance` or `all`, optionally with `no-names` (attendance summaries "
+                              "without people's names).")
     return chosen
 
 
+def names_from_words(words: list[str]) -> bool | None:
+    """`no-names` keeps people's names out of this channel's attendance summaries; `names` brings them back."""
+    said = [NAME_WORDS[w.lower()] for w in words if w.lower() in NAME_WORDS]
+    return said[-1] if said else None
+
+
 async def follow(runtime: Runtime, *, webinar_ref: str, channel_id: str, kinds: set[str],
-                 slack_user: str) -> FollowResult:
+                 slack_user: str, show_names: bool | None = None) -> FollowResult:
     webinar = await webinars.resolve(runtime, webinar_ref, slack_user)
     _require_organizer(runtime, webinar, slack_user, "follow")
     first_route = not routing.routes_for(runtime.db, webinar["id"])
-    routing.save_route(runtime.db, webinar["id"], channel_id, kinds, by=slack_user)
+    routing.save_route(runtime.db, webinar["id"], channel_id, kinds, by=slack_user, show_names=show_names)
     created = await subscriptions.ensure(runtime, webinar["id"], kinds)
     if first_route:
         await sync.resync(runtime, webinar["id"])  # baseline: existing registrations are not news
     audit.record(runtime.db, slack_user, "follow", webinar["id"], f"{channel_id}:{','.join(sorted(kinds))}")
     route = routing.get_route(runtime.db, webinar["id"], channel_id)
-    return FollowResult(webinar, channel_id, route["kinds"].split(","), created)
+    return FollowResult(webinar, channel_id, route["kinds"].split(","), created, bool(route["show_names"]))
 
 
 async def unfollow(runtime: Runtime, *, webinar_ref: str, channel_id: str, slack_user: str) -> bool:

@@ -26,13 +26,12 @@ RENEW_WHEN_LEFT = timedelta(hours=8)
 
 
 def resources_for(webinar_id: str, kinds: set[str]) -> list[tuple[str, str]]:
-    """(resource, changeType) pairs the given route kinds need."""
+    """(resource, changeType) pairs the given route kinds need.
+
+    Registrations and the webinar itself are always watched: whatever a channel hears, the mirror behind it
+    (counts on cards, who attended, reminder times) must stay current."""
     base = f"solutions/virtualEvents/webinars/{webinar_id}"
-    wanted = []
-    if "registrations" in kinds:
-        wanted.append((f"{base}/registrations", "created,updated"))
-    if "changes" in kinds:
-        wanted.append((base, "updated"))
+    wanted = [(f"{base}/registrations", "created,updated"), (base, "updated")]
     if "attendance" in kinds:
         wanted.append((f"{base}/getAttendanceReports", "created"))
     return wanted

@@ -39,10 +39,11 @@ def alert_line(event: Event, webinar: dict) -> str:
     return f"*{title}*: {escape(event.kind.value)}"
 
 
-def alert_message(event: Event, webinar: dict) -> dict:
-    """The post for one event. `alert` keeps the raw facts so several alerts can become one digest."""
+def alert_message(event: Event, webinar: dict, show_names: bool = True) -> dict:
+    """The post for one event. `alert` keeps the raw facts so several alerts can become one digest.
+    `show_names=False` (a route's `no-names`) keeps people's names out of attendance summaries."""
     if event.kind is Kind.ATTENDANCE_READY:
-        return attendance_message(event.data, webinar)
+        return attendance_message(event.data, webinar, show_names=show_names)
     line = alert_line(event, webinar)
     return {
         "text": line,

@@ -8,7 +8,7 @@ from bot.ui.mrkdwn import escape, plain
 NAMES = 8
 
 
-def attendance_message(summary: dict, webinar: dict) -> dict:
+def attendance_message(summary: dict, webinar: dict, *, show_names: bool = True) -> dict:
     title = escape(webinar["title"])
     registered, attended = summary["registered"], summary["attended"]
     rate = f"{round(100 * attended / registered)}%" if registered else "n/a"
@@ -23,14 +23,16 @@ def attendance_message(summary: dict, webinar: dict) -> dict:
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
     ]
     details = []
-    if summary["top"]:
+    if summary["top"] and show_names:
         details.append("*Longest in the room:* " + ", ".join(f"{escape(plain(n, 60))} ({m} min)"
                                                             for n, m in summary["top"]))
     for label, names in (("Late joiners", summary["late_joiners"]), ("No-shows", summary["no_shows"])):
-        if names:
+        if names and show_names:
             shown = ", ".join(escape(plain(n, 60)) for n in names[:NAMES])
             more = f" and {len(names) - NAMES} more" if len(names) > NAMES else ""
             details.append(f"*{label} ({len(names)}):* {shown}{more}")
+        elif names:
+            details.append(f"*{label}:* {len(names)}")
     if details:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(details)}})
     blocks.append({"type": "actions", "elements": [

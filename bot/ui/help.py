@@ -17,7 +17,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("Find", "list [mine|all]", "Your webinars as organizer or co-organizer"),
     ("Find", "show <webinar>", "Details, registration link, counts, presenters and questions"),
     ("Share", "share <webinar> [#channel]", "Post a registration card in a channel"),
-    ("Share", "follow <webinar> [#channel] [registrations|changes|attendance|all]",
+    ("Share", "follow <webinar> [#channel] [registrations|changes|attendance|all] [no-names]",
      "Post live updates about a webinar in a channel"),
     ("Share", "unfollow <webinar> [#channel]", "Stop posting updates in a channel"),
     ("Attend", "register <webinar>", "Register yourself"),

@@ -114,3 +114,22 @@ def test_registrants_attendance_and_export_commands(ended):
                                          ("\tx", "'\tx"), ("plain", "plain"), (None, "")])
 def test_csv_safe(value, safe):
     assert csv_safe(value) == safe
+
+
+def test_a_channel_can_follow_attendance_without_names():
+    with SandboxStack() as stack:
+        webinar_id = create_published_webinar(stack, "Private numbers")
+        follow(stack, webinar_id, extra="attendance no-names")
+        assert "(attendance summaries without names)" in stack.slack.responses[-1]["text"]
+        register(stack, webinar_id, "Adele", "Vance", "adele@contoso.example")
+        register(stack, webinar_id, "Alex", "Wilber", "alex@contoso.example")
+        stack.graph.wait_idle(5)
+        httpx.post(f"{stack.graph_server.url}/_sandbox/webinars/{webinar_id}/end-session",
+                   json={"attendees": ["adele@contoso.example"], "late": {"adele@contoso.example": 1200}})
+        summary = stack.slack.wait_for(
+            lambda: [m for m in stack.slack.messages(CHANNEL) if "Attendance for" in m["text"]], 10)[0]
+        validate_message(summary)
+        text = str(summary["blocks"])
+        assert "1 of 2 registrants came" in summary["text"]
+        assert "*No-shows:* 1" in text and "*Late joiners:* 1" in text
+        assert "Alex" not in text and "Adele" not in text
