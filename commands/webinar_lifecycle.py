@@ -7,12 +7,11 @@ show the person who clicked.
 
 from __future__ import annotations
 
-import inspect
 import logging
 
 from slack_sdk.errors import SlackApiError
 
-from bot.services import organize, webinars
+from bot.services import cards, organize, webinars
 from bot.services.errors import UserFacingError
 from bot.services.runtime import Runtime
 from bot.ui.mrkdwn import escape
@@ -95,33 +94,16 @@ async def refresh_dm_cards(runtime: Runtime, row: dict, note: str | None = None)
 
 
 async def post_registration_card(runtime: Runtime, row: dict, channel_id: str, user: str) -> str:
-    """Post the registration card through the registration feature (`bot.services.cards`: `share` keeps the card
-    live; `post_card` only posts) when it is installed; otherwise, or when it fails, say how to do it by hand."""
+    """Post the registration card (`cards.share` also keeps it live); when that fails, say how to do it by hand."""
     by_hand = f"`{runtime.settings.slack_command} share {row['handle']} <#{channel_id}>`"
-    cards = _cards()
-    if cards is None:
-        return f"To let people register from Slack, run {by_hand}."
     try:
-        if hasattr(cards, "share"):
-            result = cards.share(runtime, webinar_ref=row["id"], channel_id=channel_id, slack_user=user)
-        else:
-            result = cards.post_card(runtime, row["id"], channel_id)
-        if inspect.isawaitable(result):
-            await result
+        await cards.share(runtime, webinar_ref=row["id"], channel_id=channel_id, slack_user=user)
     except UserFacingError as error:
         return f"{error} Then run {by_hand}."
     except Exception:  # noqa: BLE001 -- the webinar is published either way; say how to retry
         log.exception("registration card not posted")
         return f"I couldn't post the registration card in <#{channel_id}>; run {by_hand} to try again."
     return f"Registration card posted in <#{channel_id}>."
-
-
-def _cards():
-    try:
-        from bot.services import cards
-    except ImportError:
-        return None
-    return cards
 
 
 async def open_share(runtime: Runtime, user: str, trigger_id: str, webinar_id: str, respond) -> None:
@@ -133,10 +115,5 @@ async def open_share(runtime: Runtime, user: str, trigger_id: str, webinar_id: s
         why = "is still a draft: publish it first" if row["status"] == "draft" else "was cancelled"
         await respond(response_type="ephemeral", replace_original=False,
                       text=f"{name} {why}; only a published webinar takes registrations.")
-        return
-    if _cards() is None:
-        await respond(response_type="ephemeral", replace_original=False,
-                      text=f"Post a registration card with `{runtime.settings.slack_command} share "
-                           f"{row['handle']} #channel`.")
         return
     await runtime.slack.views_open(trigger_id=trigger_id, view=share_modal(row))

@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from bot.services import listing, organize
+from bot.services import listing, organize, signin
 from bot.services.runtime import Runtime
 from bot.ui.home import home_view
 
@@ -32,12 +32,10 @@ async def publish_home(runtime: Runtime, user_id: str) -> None:
 
 
 async def _sign_in_url(runtime: Runtime, user_id: str) -> str | None:
-    """A sign-in link when Microsoft sign-in is set up (the sign-in feature), else None (the tab says
-    `/webinar login`)."""
+    """A sign-in link when Microsoft sign-in is set up, else None (the tab then says `/webinar login`)."""
+    if not signin.available(runtime):
+        return None
     try:
-        from bot.services import signin
-        if not signin.available(runtime):
-            return None
         return await signin.start_sign_in(runtime, user_id)
     except Exception as error:  # noqa: BLE001 -- the prompt still works without a link
         log.info("no sign-in link for the Home tab: %s", type(error).__name__)
