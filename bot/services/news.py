@@ -9,7 +9,7 @@ arrives, so that notification later finds nothing new: the news must go out from
 from __future__ import annotations
 
 from bot.graph.models import Webinar
-from bot.services import alerts, cards, notices, sync, webinars
+from bot.services import alerts, cards, notices, organizer_cards, sync, webinars
 from bot.services.events import Event
 from bot.services.runtime import Runtime
 
@@ -17,6 +17,7 @@ from bot.services.runtime import Runtime
 async def announce(runtime: Runtime, events: list[Event], notification: dict | None = None) -> None:
     alerts.route_events(runtime, events)
     await cards.refresh_after_events(runtime, events, notification)
+    organizer_cards.after_events(runtime, events)
     await notices.after_events(runtime, events)
 
 

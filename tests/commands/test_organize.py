@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.graph import bodies
 from bot.ids import OrgAction, OrgBlock, OrgView
 from bot.sandbox import directory
 from bot.sandbox.stack import SandboxStack
@@ -23,6 +24,7 @@ from tests.organizer_support import (
     STRANGER,
     click,
     conversation,
+    graph_call,
     has_input,
     later,
     make_webinar,
@@ -345,3 +347,20 @@ def test_share_show_create_and_refresh_from_buttons(stack):
     click(stack, OrgAction.REFRESH_HOME, "refresh", view=home)
     published = stack.slack.wait_for(lambda: stack.slack.home_views.get(DIANE), 10)
     assert "Launch" in text_of(published) and "Draft" in text_of(published)
+
+
+def test_the_organizers_dm_card_keeps_counting_registrations(stack):
+    view = open_create(stack)
+    submit(stack, view, create_values(title="Counted"))
+    card = stack.slack.wait_for(lambda: dm(stack), 10)[-1]
+    webinar = next(iter(stack.graph.webinars.values()))
+    click(stack, OrgAction.PUBLISH, webinar.id, message=card)
+    reply(stack)
+
+    async def register(graph):
+        for n in range(3):
+            body = bodies.registration_body_anonymous(f"P{n}", "Q", f"p{n}@x.example", "UTC", "en-us")
+            await graph.create_registration(webinar.id, body)
+    graph_call(stack, register)
+    updated = stack.slack.wait_for(lambda: "3 registered" in json.dumps(dm(stack)[0]["blocks"]) and dm(stack)[0], 10)
+    validate_message(updated)
