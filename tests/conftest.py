@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bot.sandbox import directory
+from bot.sandbox.graph_standin import GraphStandin
 from bot.sandbox.serve import BackgroundServer
 from bot.sandbox.slack_standin import SlackStandin, create_slack_standin
 from bot.sandbox.stack import sandbox_settings
+from tests.sandbox.graph_contract import contract_problems
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +17,23 @@ def no_slack_env(monkeypatch):
     """Bolt quietly reads SLACK_* variables; tests must only see what they pass."""
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def graph_exchanges_follow_the_contract(monkeypatch):
+    """Whatever the app sends to the Graph stand-in in any test, and what comes back, must match Microsoft's
+    OpenAPI description of Graph v1.0: checked after each test for every stand-in the test created."""
+    created: list[GraphStandin] = []
+    original = GraphStandin.__init__
+
+    def tracked(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        created.append(self)
+
+    monkeypatch.setattr(GraphStandin, "__init__", tracked)
+    yield
+    problems = [problem for standin in created for problem in contract_problems(standin.requests, per_shape=3)]
+    assert not problems, "\n".join(problems[:5])
 
 
 @pytest.fixture(scope="session")

@@ -154,3 +154,28 @@ def _describe(error) -> str:
 
         cause = cause.__cause__
     return " / ".join(details)
+
+
+def contract_problems(exchanges: list[dict], per_shape: int | None = None) -> list[str]:
+    """Every departure from the slice among recorded `standin.requests`.
+
+    Requests the stand-in refused with 400 may be malformed on purpose: only their answers are checked.
+    `per_shape` checks at most that many exchanges of each (method, path shape, status), to keep a
+    10,000-registration test fast while every kind of exchange is still checked.
+    """
+    problems, seen = [], {}
+    for exchange in exchanges:
+        if not covers(exchange["method"], exchange["path"]):
+            continue
+        shape = (exchange["method"], re.sub(r"[0-9a-f-]{36}(@[0-9a-f-]{36})?", "{id}", exchange["path"]),
+                 exchange["status"])
+        seen[shape] = seen.get(shape, 0) + 1
+        if per_shape is not None and seen[shape] > per_shape:
+            continue
+        try:
+            validate_exchange(exchange["method"], exchange["path"], exchange["request_body"],
+                              exchange["status"], exchange["response_body"], query=exchange["query"],
+                              check_request=exchange["status"] != 400)
+        except AssertionError as error:
+            problems.append(str(error))
+    return problems
