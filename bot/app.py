@@ -28,7 +28,7 @@ from bot.workers.outbox import OutboxSender
 from bot.workers.scheduler import Scheduler
 from listeners import auth_callback, graph_webhooks, mail_unsubscribe, register_listeners, slack_guard
 from storage import open_database, queues
-from storage.db import is_writable
+from storage.db import WEBHOOK_BUSY_TIMEOUT_MS, is_writable
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,8 @@ def create_app(settings: Settings, *, tokens: TokenSource | None = None, start_w
                 await socket_mode.close_async()
             await graph.aclose()
             db.close()
+            if runtime.webhook_db is not None:
+                runtime.webhook_db.close()
 
     signing_secret = None if settings.slack_app_token else settings.slack_signing_secret
 
@@ -101,8 +103,11 @@ def build_runtime(settings: Settings, tokens: TokenSource | None = None) -> Runt
                     settings.secret_key, settings.slack_app_token)
     slack = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     tokens = tokens or token_source_for(settings)
-    return Runtime(settings=settings, db=open_database(settings.db_path),
-                   graph=GraphClient(settings.graph_api_url, tokens), slack=slack, tokens=tokens)
+    db = open_database(settings.db_path)
+    webhook_db = None if settings.db_path == ":memory:" else open_database(
+        settings.db_path, run_migrations=False, busy_timeout_ms=WEBHOOK_BUSY_TIMEOUT_MS)
+    return Runtime(settings=settings, db=db, graph=GraphClient(settings.graph_api_url, tokens), slack=slack,
+                   tokens=tokens, webhook_db=webhook_db)
 
 
 def build_bolt(runtime: Runtime) -> AsyncApp:

@@ -74,7 +74,8 @@ def dedupe_key(item: dict) -> str:
 
 def ingest(runtime: Runtime, items: list[dict], kind: str) -> IngestResult:
     """Keep the items whose clientState matches their subscription's; wake the inbox worker."""
-    secrets = subscriptions.client_states(runtime.db, {item["subscriptionId"] for item in items})
+    db = runtime.webhook_db or runtime.db
+    secrets = subscriptions.client_states(db, {item["subscriptionId"] for item in items})
     genuine, dropped = [], 0
     for item in items:
         expected = secrets.get(item["subscriptionId"])
@@ -83,7 +84,7 @@ def ingest(runtime: Runtime, items: list[dict], kind: str) -> IngestResult:
             continue
         genuine.append({"dedupe_key": dedupe_key(item), "subscription_id": item["subscriptionId"],
                         "kind": kind, "body": item})
-    added = queues.add_to_inbox(runtime.db, genuine) if genuine else 0
+    added = queues.add_to_inbox(db, genuine) if genuine else 0
     if dropped:
         runtime.stats["notifications_dropped"] += dropped
         log.warning("dropped %d notification item(s): unknown subscription or clientState mismatch", dropped)

@@ -21,6 +21,7 @@ class Runtime:
     graph: GraphClient
     slack: AsyncWebClient
     tokens: TokenSource
+    webhook_db: sqlite_utils.Database | None = None   # short busy timeout: see storage.db.WEBHOOK_BUSY_TIMEOUT_MS
     stats: Counter = field(default_factory=Counter)     # dropped notifications, parked items, ... for /healthz
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     outbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import sqlite3
 
 from bot.graph.errors import GraphError
 from bot.logs import correlation
@@ -36,7 +37,14 @@ async def process_inbox(runtime: Runtime, limit: int = 200, concurrency: int = 8
             for item in group:
                 await _process_one(runtime, item)
 
-    await asyncio.gather(*(run_in_order(group) for group in by_resource.values()))
+    try:
+        async with asyncio.TaskGroup() as tasks:
+            for group in by_resource.values():
+                tasks.create_task(run_in_order(group))
+    except* sqlite3.OperationalError as locked:
+        # Another process holds the database: every further try would block the event loop for the busy
+        # timeout, so the whole pass stops here (the TaskGroup cancels the rest); the items stay pending.
+        raise locked.exceptions[0] from None
     return len(items) == limit
 
 
@@ -56,6 +64,8 @@ async def _process_one(runtime: Runtime, item: dict) -> None:
         notification = item["body"] if item["kind"] == "change" else None
         await news.announce(runtime, events, notification)  # registration cards stay current
         queues.finish_inbox(runtime.db, item["id"])
+    except sqlite3.OperationalError:
+        raise  # the database, not the item: see process_inbox
     except Exception as error:  # noqa: BLE001 - one bad item must not block the rest
         reason = f"{type(error).__name__}: {error}" if isinstance(error, GraphError) else repr(error)
         parked = queues.retry_inbox(runtime.db, item["id"], reason, backoff(item["attempts"]), MAX_ATTEMPTS)

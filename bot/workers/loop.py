@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 
 from bot.logs import correlation, new_correlation_id
 
 log = logging.getLogger(__name__)
+
+LOCKED_PAUSE = 5.0
 
 
 class Worker:
@@ -40,6 +43,13 @@ class Worker:
                 busy = await self.run_once()
             except asyncio.CancelledError:
                 raise
+            except sqlite3.OperationalError as error:
+                # Another process holds the database. Each try blocks this one event loop for the busy
+                # timeout, so step back and leave the loop to requests until the lock is likely gone.
+                log.warning("%s pass: database unavailable (%s); retrying in %.0f s", self.name, error, LOCKED_PAUSE)
+                self.passes += 1
+                await asyncio.sleep(LOCKED_PAUSE)
+                continue
             except Exception:
                 log.exception("%s pass failed; retrying", self.name)
                 busy = False

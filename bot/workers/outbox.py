@@ -29,7 +29,7 @@ from storage import queues
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-RECORD_RETRY_SECONDS = 0.5
+RECORD_RETRY_SECONDS = 3.0   # each try may block the event loop for the busy timeout: leave it room
 BATCH = 2000            # outbox rows looked at per pass; a digest takes every alert of its thread among them
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long", "no_text",
              "invalid_auth", "account_inactive", "message_not_found", "cant_update_message", "user_not_found"}
